@@ -1,0 +1,108 @@
+import type { FailureAction, FailureCode, SendOutcome } from '../failures.js';
+import type { Provider } from '../provider.js';
+import type { Clock } from '../time.js';
+
+/** One call to one provider, as reported in results, errors and events. */
+export interface SendAttempt {
+  /** Provider id. */
+  readonly provider: string;
+  /** 1 for the first call to this provider for this message, 2 for its retry, … */
+  readonly attempt: number;
+  /** `'ok'` when accepted, else the failure code. */
+  readonly code: 'ok' | FailureCode;
+  /** For failures: whether the provider may have accepted anyway. */
+  readonly outcome?: SendOutcome;
+  /** Secret-free description of the failure. */
+  readonly message?: string;
+  readonly status?: number;
+  readonly providerCode?: string;
+  readonly retryAfterMs?: number;
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+/** What `mailer.send()` resolves to: the message was accepted by `provider`. */
+export interface SendResult {
+  /** mailover's id for the message. */
+  readonly id: string;
+  /** The RFC 5322 Message-ID every attempt carried. */
+  readonly messageId: string;
+  /** The id of the provider that accepted. */
+  readonly provider: string;
+  /** That provider's id for the message. */
+  readonly providerMessageId: string;
+  /** Every call made, in order, the accepting one last. */
+  readonly attempts: readonly SendAttempt[];
+  /** True when an earlier attempt ended with outcome `unknown`: the message may arrive twice. */
+  readonly possibleDuplicate: boolean;
+}
+
+/** How the engine orders providers for a message. */
+export type Strategy =
+  /** In the order given (the default). */
+  | 'priority'
+  /** Start from the next provider each message, then the rest in order. */
+  | 'round-robin'
+  /** Random order, each provider drawn with its weight (default weight 1). */
+  | { readonly type: 'weighted'; readonly weights: Readonly<Record<string, number>> };
+
+export interface RetryOptions {
+  /** Retries on the same provider after the first call, for retryable codes. Default 2. */
+  readonly retries?: number;
+  /** Backoff before the first retry, ms. Default 200. */
+  readonly minDelayMs?: number;
+  /** Largest backoff, ms. Default 5_000. */
+  readonly maxDelayMs?: number;
+  /** Growth per retry. Default 2. */
+  readonly factor?: number;
+  /** Largest Retry-After the engine waits for; a longer one fails over instead. Default 30_000. */
+  readonly maxRetryAfterMs?: number;
+}
+
+export interface BreakerOptions {
+  /** Consecutive failed calls (network, timeout, 5xx, unknown) that open the circuit. Default 3. */
+  readonly failureThreshold?: number;
+  /** How long the circuit stays open before one probe call is let through, ms. Default 30_000. */
+  readonly cooldownMs?: number;
+}
+
+export interface RateLimitOptions {
+  /** Sustained sends per second (e.g. SES's account rate, 14). */
+  readonly perSecond: number;
+  /** Largest burst. Default: `perSecond` (at least 1). */
+  readonly burst?: number;
+}
+
+export interface MailerOptions {
+  /** Providers in priority order. */
+  readonly providers: readonly Provider[];
+  /** How providers are ordered per message. Default `'priority'`. */
+  readonly strategy?: Strategy;
+  readonly retry?: RetryOptions;
+  /** Per-provider circuit breaker; `false` turns it off. */
+  readonly breaker?: BreakerOptions | false;
+  /** Per-provider send-rate limits, by provider id. Default: none. */
+  readonly rateLimits?: Readonly<Record<string, RateLimitOptions>>;
+  /**
+   * What to do when a call ends with outcome `unknown` (the provider may have accepted): `'failover'`
+   * (default: deliver, and report `possibleDuplicate`) or `'stop'` (never risk a duplicate).
+   */
+  readonly onAmbiguous?: 'failover' | 'stop';
+  /** Override the default action of a failure code. */
+  readonly actions?: Partial<Readonly<Record<FailureCode, FailureAction>>>;
+  /** Time, sleep and randomness. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+export interface SendOptions {
+  readonly signal?: AbortSignal;
+  /** Give up after this many ms (from the start of the send) or at this Date. */
+  readonly deadline?: number | Date;
+  /** Only these providers, in this order (a per-message override of the strategy). */
+  readonly providers?: readonly string[];
+}
+
+export interface SendManyOptions extends Omit<SendOptions, 'providers'> {
+  /** Messages in flight at once. Default 8. */
+  readonly concurrency?: number;
+}

@@ -1,0 +1,11 @@
+export * from './failures.js';
+export * from './errors.js';
+export * from './time.js';
+export * from './provider.js';
+export * from './delivery-event.js';
+export * from './message/types.js';
+export { normalizeMessage, type NormalizeOptions } from './message/normalize.js';
+export * from './smtp/types.js';
+export { classifySmtpReply } from './smtp/classify.js';
+export * from './adapter-kit.js';
+export type * from './engine/types.js';

@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FaultPlan, seededRandom } from './faults.js';
+import { simulators } from './providers/index.js';
+import {
+  type AcceptedMessage,
+  SANDBOX_PROVIDERS,
+  type SandboxCredentials,
+  type SandboxProviderKind,
+  type SandboxResponse,
+  type SimulatorContext,
+} from './types.js';
+
+export interface SandboxOptions {
+  /** Port to listen on. Default 0 (any free port). */
+  readonly port?: number;
+  /** Loopback address to bind. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Credentials the sandbox accepts. Defaults are fixed, recognisable fakes. */
+  readonly credentials?: Partial<SandboxCredentials>;
+  /** Seed for fault rates. Default 1. */
+  readonly seed?: number;
+  /** Largest request body accepted, bytes. Default 40 MiB. */
+  readonly maxBodyBytes?: number;
+}
+
+export interface Sandbox {
+  /** Base URLs to give each adapter's `endpoint` option. */
+  readonly endpoints: Readonly<Record<SandboxProviderKind, string>>;
+  readonly credentials: SandboxCredentials;
+  /** The sandbox's own base URL (`/_sandbox/messages` lists accepted messages over HTTP). */
+  readonly url: string;
+  /** Messages accepted so far, oldest first. */
+  readonly messages: readonly AcceptedMessage[];
+  /** Requests received per provider (faulted ones included). */
+  readonly requests: Readonly<Record<SandboxProviderKind, number>>;
+  /** Script faults per provider. */
+  readonly faults: FaultPlan;
+  /** Forget accepted messages and request counts. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CREDENTIALS: SandboxCredentials = {
+  sendgrid: { apiKey: 'SG.sandbox-api-key' },
+  ses: { region: 'us-east-1', accessKeyId: 'AKIASANDBOXKEY000000', secretAccessKey: 'sandbox-secret-access-key' },
+  mailgun: { apiKey: 'key-sandbox', domain: 'mg.sandbox.test' },
+  postmark: { serverToken: 'sandbox-server-token' },
+};
+
+/** Start the sandbox on loopback. Resolves once it is listening. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const credentials: SandboxCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
+  const maxBodyBytes = options.maxBodyBytes ?? 40 * 1024 * 1024;
+  const messages: AcceptedMessage[] = [];
+  const requests = Object.fromEntries(SANDBOX_PROVIDERS.map((kind) => [kind, 0])) as Record<
+    SandboxProviderKind,
+    number
+  >;
+  const faults = new FaultPlan(seededRandom(options.seed ?? 1));
+  const sockets = new Set<Socket>();
+
+  const contextFor = (kind: SandboxProviderKind): SimulatorContext => ({
+    credentials,
+    now: Date.now,
+    newId: () => randomBytes(11).toString('hex'),
+    accept(message) {
+      const accepted: AcceptedMessage = { ...message, provider: kind, receivedAt: Date.now() };
+      messages.push(accepted);
+      return accepted;
+    },
+  });
+  const contexts = Object.fromEntries(SANDBOX_PROVIDERS.map((kind) => [kind, contextFor(kind)])) as Record<
+    SandboxProviderKind,
+    SimulatorContext
+  >;
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, { status: 500, body: { error: String(error) } });
+      else response.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    const [, prefix = '', ...rest] = url.pathname.split('/');
+    if (prefix === '_sandbox') return control(request, response, rest.join('/'));
+    const kind = SANDBOX_PROVIDERS.find((candidate) => candidate === prefix);
+    if (!kind) return send(response, { status: 404, body: { error: `no sandbox provider at /${prefix}` } });
+    const body = await readBody(request, maxBodyBytes);
+    if (body === null) return send(response, simulators[kind].renderFault({ kind: 'message_too_large' }, emptyRequest));
+    requests[kind] += 1;
+    const simulatorRequest = {
+      method: request.method ?? 'GET',
+      path: `/${rest.join('/')}${url.search}`,
+      headers: request.headers,
+      body,
+    };
+    const fault = faults.take(kind);
+    if (fault?.kind === 'hang') return; // keep the socket open, never answer
+    if (fault?.kind === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    const answer = fault
+      ? simulators[kind].renderFault(fault, simulatorRequest)
+      : await simulators[kind].handle(simulatorRequest, contexts[kind]);
+    send(response, answer);
+  }
+
+  function control(request: IncomingMessage, response: ServerResponse, path: string): void {
+    if (path === 'messages' && request.method === 'GET') {
+      return send(response, {
+        status: 200,
+        body: messages.map((message) => ({
+          ...message,
+          attachments: message.attachments.map((attachment) => ({
+            ...attachment,
+            content: attachment.content.toString('base64'),
+          })),
+        })),
+      });
+    }
+    if (path === 'messages' && request.method === 'DELETE') {
+      sandbox.reset();
+      return send(response, { status: 204 });
+    }
+    send(response, { status: 404, body: { error: 'unknown sandbox control path' } });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const base = `http://${address.address}:${address.port}`;
+
+  const sandbox: Sandbox = {
+    endpoints: {
+      sendgrid: `${base}/sendgrid/`,
+      ses: `${base}/ses`,
+      mailgun: `${base}/mailgun`,
+      postmark: `${base}/postmark`,
+    },
+    credentials,
+    url: base,
+    messages,
+    requests,
+    faults,
+    reset() {
+      messages.length = 0;
+      for (const kind of SANDBOX_PROVIDERS) requests[kind] = 0;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      });
+    },
+  };
+  return sandbox;
+}
+
+const emptyRequest = { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) };
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, answer: SandboxResponse): void {
+  const headers: Record<string, string> = { ...answer.headers };
+  let payload: string | Buffer | undefined;
+  if (answer.body === undefined) payload = undefined;
+  else if (typeof answer.body === 'string' || Buffer.isBuffer(answer.body)) payload = answer.body;
+  else {
+    payload = JSON.stringify(answer.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  response.writeHead(answer.status, headers);
+  response.end(payload);
+}

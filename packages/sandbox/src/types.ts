@@ -1,0 +1,105 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type SandboxProviderKind = 'sendgrid' | 'ses' | 'mailgun' | 'postmark';
+export const SANDBOX_PROVIDERS: readonly SandboxProviderKind[] = ['sendgrid', 'ses', 'mailgun', 'postmark'];
+
+/** What the sandbox accepts as valid credentials (and hands out in `sandbox.credentials`). */
+export interface SandboxCredentials {
+  readonly sendgrid: { readonly apiKey: string };
+  readonly ses: { readonly region: string; readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly mailgun: { readonly apiKey: string; readonly domain: string };
+  readonly postmark: { readonly serverToken: string };
+}
+
+export interface SandboxAddress {
+  readonly address: string;
+  readonly name?: string;
+}
+
+export interface SandboxAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+  readonly cid?: string;
+}
+
+/** A message a sandbox provider accepted, parsed back from the provider's own request format. */
+export interface AcceptedMessage {
+  readonly provider: SandboxProviderKind;
+  readonly providerMessageId: string;
+  readonly receivedAt: number;
+  readonly from: SandboxAddress;
+  readonly to: readonly SandboxAddress[];
+  readonly cc: readonly SandboxAddress[];
+  readonly bcc: readonly SandboxAddress[];
+  readonly replyTo: readonly SandboxAddress[];
+  readonly subject: string;
+  readonly text?: string;
+  readonly html?: string;
+  /** Custom headers as sent (names as given), including `Message-ID` when the sender set one. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The Message-ID header's value, when the request carried one. */
+  readonly messageId?: string;
+  readonly attachments: readonly SandboxAttachment[];
+  readonly tags: readonly string[];
+  /** The provider's metadata field: SendGrid custom_args, SES tags, Mailgun v: vars, Postmark Metadata. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** The IP pool / configuration set / sending IP the request asked for, if any. */
+  readonly ipPool?: string;
+  /** The request body as the provider parsed it (JSON, or the multipart fields). */
+  readonly raw: unknown;
+}
+
+/** A fault the sandbox can inject into a provider's answers. */
+export type FaultKind =
+  | 'outage' // 503 with the provider's unavailable body
+  | 'server_error' // 500
+  | 'rate_limited' // 429 with Retry-After
+  | 'hang' // accept the connection, never answer
+  | 'reset' // destroy the socket without an answer
+  | 'malformed' // 200 with a body that is not what the SDK expects
+  | 'quota_exhausted'
+  | 'account_suspended'
+  | 'message_too_large';
+
+export interface Fault {
+  readonly kind: FaultKind;
+  /** For `rate_limited`: the Retry-After header, seconds. Default 1. */
+  readonly retryAfterSeconds?: number;
+}
+
+/** A request as the provider simulator sees it (path without the provider's prefix). */
+export interface SandboxRequest {
+  readonly method: string;
+  /** Path after the provider prefix, with query: `/v3/mail/send`. */
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export interface SandboxResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A string or Buffer is sent as is; anything else as JSON. */
+  readonly body?: unknown;
+}
+
+/** Given to a provider simulator for each request. */
+export interface SimulatorContext {
+  readonly credentials: SandboxCredentials;
+  /** Record an accepted message; returns it. */
+  accept(message: Omit<AcceptedMessage, 'receivedAt' | 'provider'>): AcceptedMessage;
+  /** A fresh id for the provider's message id format (random hex). */
+  newId(): string;
+  readonly now: () => number;
+}
+
+/**
+ * One provider's HTTP API. `handle` answers a real request (auth, validation, accept);
+ * `renderFault` answers as the provider does when the fault happens (status, headers, body).
+ */
+export interface ProviderSimulator {
+  readonly kind: SandboxProviderKind;
+  handle(request: SandboxRequest, context: SimulatorContext): Promise<SandboxResponse> | SandboxResponse;
+  renderFault(fault: Fault, request: SandboxRequest): SandboxResponse;
+}
