@@ -90,7 +90,6 @@ export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'ERR_NETWORK',
-  'ECONNABORTED_BY_PEER',
 ]);
 
 /** Timeout codes across axios, undici and Node. */
@@ -110,4 +109,27 @@ export function isAbortError(error: unknown): boolean {
     error !== null &&
     ((error as { name?: unknown }).name === 'AbortError' || (error as { name?: unknown }).name === 'TimeoutError')
   );
+}
+
+/**
+ * Settle with `promise`, or reject with the signal's reason as soon as it aborts. For SDKs that take
+ * no AbortSignal: the request may still finish in the background, and the engine treats the
+ * attempt's outcome as `unknown`.
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -45,9 +45,19 @@ export interface WebhookRequest {
 /** Why a webhook was refused: maps to the HTTP status the handler answers with. */
 export type WebhookRejection = { readonly status: 400 | 401 | 403 | 413 | 415; readonly reason: string };
 
+/** What the core lends a verifier: time, and a shared memory for replay tokens. */
+export interface WebhookContext {
+  now(): number;
+  /**
+   * Remember `key` for `ttlMs`; resolves true the first time a key is seen, false for a replay.
+   * Backed by the mailer's Store, so replays are refused across instances.
+   */
+  rememberOnce(key: string, ttlMs: number): Promise<boolean>;
+}
+
 export interface ProviderWebhooks {
-  /** Check authenticity on the raw bytes. Resolves to null when authentic, or why not. */
-  verify(request: WebhookRequest): Promise<WebhookRejection | null>;
+  /** Check authenticity on the raw bytes, before parsing. Resolves to null when authentic, or why not. */
+  verify(request: WebhookRequest, context: WebhookContext): Promise<WebhookRejection | null>;
   /** Parse an authentic request into normalized events. Throws on malformed bodies. */
   parse(request: WebhookRequest): DeliveryEvent[];
 }

@@ -103,3 +103,24 @@ export interface ProviderSimulator {
   handle(request: SandboxRequest, context: SimulatorContext): Promise<SandboxResponse> | SandboxResponse;
   renderFault(fault: Fault, request: SandboxRequest): SandboxResponse;
 }
+
+/** One delivery event the sandbox reports through a provider's webhook format. */
+export interface SandboxEventSpec {
+  readonly type: 'delivered' | 'deferred' | 'bounced' | 'dropped';
+  readonly message: AcceptedMessage;
+  readonly recipient: string;
+  /** Epoch ms. */
+  readonly time: number;
+  /** The recipient server's reply, e.g. `450 4.2.0 <u@example.edu>: Recipient address rejected: Greylisted`. */
+  readonly smtpReply?: string;
+  /** The provider's delivery attempt number. */
+  readonly attempt?: number;
+  /** The IP the provider sent from. */
+  readonly sendingIp?: string;
+}
+
+/** A webhook request ready to POST: what the provider would send. */
+export interface BuiltWebhook {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
