@@ -9,3 +9,6 @@ export * from './smtp/types.js';
 export { classifySmtpReply } from './smtp/classify.js';
 export * from './adapter-kit.js';
 export type * from './engine/types.js';
+export { createMailer, type Mailer, type SendManyOutcome } from './engine/mailer.js';
+export type { MailerEventName, MailerEvents, MailerListener } from './engine/events.js';
+export { backoffDelay } from './engine/backoff.js';

@@ -1,0 +1,83 @@
+import type { FailureCode } from '../failures.js';
+import type { Clock } from '../time.js';
+
+/** Codes that say the provider itself is unwell: they count towards opening the circuit. */
+const OUTAGE_CODES: ReadonlySet<FailureCode> = new Set(['network', 'timeout', 'provider_unavailable', 'unknown']);
+/** Codes that open the circuit at once: the provider cannot send for this account until someone acts. */
+const ACCOUNT_CODES: ReadonlySet<FailureCode> = new Set([
+  'auth_failed',
+  'quota_exceeded',
+  'account_suspended',
+  'sender_not_verified',
+]);
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerListener {
+  open(code: FailureCode, until: number): void;
+  close(): void;
+}
+
+/**
+ * One provider's circuit breaker: closed → open after `failureThreshold` consecutive outage
+ * failures (or at once for account failures) → half-open after `cooldownMs`, letting one probe
+ * call through → closed on its success, open again on its failure.
+ */
+export class CircuitBreaker {
+  private state: CircuitState = 'closed';
+  private consecutiveFailures = 0;
+  private openUntil = 0;
+  private probeInFlight = false;
+
+  constructor(
+    private readonly failureThreshold: number,
+    private readonly cooldownMs: number,
+    private readonly clock: Clock,
+    private readonly listener: BreakerListener,
+  ) {}
+
+  /** The state now (an open circuit past its cooldown reads as half-open). */
+  current(): CircuitState {
+    if (this.state === 'open' && this.clock.now() >= this.openUntil) return 'half-open';
+    return this.state;
+  }
+
+  /** May a call go through now? In half-open, only one probe at a time. */
+  tryAcquire(): boolean {
+    const state = this.current();
+    if (state === 'closed') return true;
+    if (state === 'open' || this.probeInFlight) return false;
+    this.state = 'half-open';
+    this.probeInFlight = true;
+    return true;
+  }
+
+  onSuccess(): void {
+    this.probeInFlight = false;
+    this.consecutiveFailures = 0;
+    if (this.state !== 'closed') {
+      this.state = 'closed';
+      this.listener.close();
+    }
+  }
+
+  onFailure(code: FailureCode): void {
+    const wasProbe = this.probeInFlight;
+    this.probeInFlight = false;
+    if (ACCOUNT_CODES.has(code)) return this.open(code);
+    if (!OUTAGE_CODES.has(code)) {
+      // The provider answered (a 429, a rejected message): it is reachable.
+      if (wasProbe) this.onSuccess();
+      return;
+    }
+    this.consecutiveFailures += 1;
+    if (wasProbe || this.consecutiveFailures >= this.failureThreshold) this.open(code);
+  }
+
+  private open(code: FailureCode): void {
+    this.state = 'open';
+    this.openUntil = this.clock.now() + this.cooldownMs;
+    this.consecutiveFailures = 0;
+    this.listener.open(code, this.openUntil);
+  }
+}

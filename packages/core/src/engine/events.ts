@@ -1,0 +1,71 @@
+import type { FailureCode } from '../failures.js';
+import type { SendAttempt, SendResult } from './types.js';
+
+/** Everything the engine reports, by event name. Subscribe with `mailer.on(name, listener)`. */
+export interface MailerEvents {
+  /** A call to a provider finished (accepted or failed). */
+  attempt: SendAttempt & { readonly id: string; readonly messageId: string };
+  /** The engine will call the same provider again after `delayMs`. */
+  retry: {
+    readonly id: string;
+    readonly provider: string;
+    /** The attempt number of the coming call. */
+    readonly attempt: number;
+    readonly delayMs: number;
+    /** The failure that caused it. */
+    readonly code: FailureCode;
+    /** `'retry-after'` when the provider asked for the delay, else `'backoff'`. */
+    readonly reason: 'backoff' | 'retry-after';
+  };
+  /** The engine moved on from a provider that failed. `to` is absent when none is left. */
+  failover: { readonly id: string; readonly from: string; readonly to?: string; readonly code: FailureCode };
+  /** A provider was passed over without a call. */
+  skip: {
+    readonly id: string;
+    readonly provider: string;
+    readonly reason: 'limits' | 'circuit-open';
+    readonly detail: string;
+  };
+  'circuit-open': { readonly provider: string; readonly code: FailureCode; readonly until: number };
+  'circuit-close': { readonly provider: string };
+  sent: SendResult;
+  failed: {
+    readonly id: string;
+    readonly messageId: string;
+    readonly code: string;
+    readonly attempts: readonly SendAttempt[];
+    readonly message: string;
+  };
+}
+
+export type MailerEventName = keyof MailerEvents;
+export type MailerListener<Name extends MailerEventName> = (event: MailerEvents[Name]) => void;
+
+/** A minimal typed emitter. A listener that throws is reported as a process warning, never breaks a send. */
+export class MailerEmitter {
+  private readonly listeners = new Map<MailerEventName, Set<(event: never) => void>>();
+
+  on<Name extends MailerEventName>(name: Name, listener: MailerListener<Name>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(name, set);
+    }
+    set.add(listener as (event: never) => void);
+    return () => {
+      set.delete(listener as (event: never) => void);
+    };
+  }
+
+  emit<Name extends MailerEventName>(name: Name, event: MailerEvents[Name]): void {
+    const set = this.listeners.get(name);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        (listener as MailerListener<Name>)(event);
+      } catch (error) {
+        process.emitWarning(`mailover: a '${name}' listener threw: ${String(error)}`);
+      }
+    }
+  }
+}
