@@ -9,6 +9,24 @@ export * from './smtp/types.js';
 export { classifySmtpReply } from './smtp/classify.js';
 export * from './adapter-kit.js';
 export type * from './engine/types.js';
-export { createMailer, type Mailer, type SendManyOutcome } from './engine/mailer.js';
+export {
+  createMailer,
+  type CreateMailerOptions,
+  type Mailer,
+  type SendManyOutcome,
+} from './engine/mailer.js';
 export type { MailerEventName, MailerEvents, MailerListener } from './engine/events.js';
+export type { HistoryEntry, MessageStatus, RecipientState, RecipientStatus } from './engine/tracking.js';
 export { backoffDelay } from './engine/backoff.js';
+export type { Store } from './store/store.js';
+export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export { type Scheduler, timerScheduler } from './store/scheduler.js';
+export {
+  DEFAULT_GREYLIST_POLICY,
+  type DeferralEvidence,
+  detectGreylistLoop,
+  type GreylistPolicy,
+  type LoopVerdict,
+  networkOf,
+} from './greylisting/detector.js';
+export type { WebhookEndpoint, WebhookOutcome } from './webhooks/handler.js';

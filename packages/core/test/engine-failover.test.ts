@@ -8,11 +8,11 @@ import {
   SendError,
   type SendAttempt,
 } from '../src/index.js';
-import { mockProvider, VirtualClock } from '../src/testing/index.js';
+import { type MockProviderOptions, mockProvider, VirtualClock } from '../src/testing/index.js';
 
 const message = { from: 'app@example.com', to: 'ada@example.org', subject: 'Hi', text: 'Hello' };
 
-function setup(firstScript: Parameters<typeof mockProvider>[0]['script'], extra = {}) {
+function setup(firstScript: MockProviderOptions['script'], extra = {}) {
   const clock = new VirtualClock({ random: () => 0.5 });
   const first = mockProvider({ id: 'first', script: firstScript, clock });
   const second = mockProvider({ id: 'second', clock });

@@ -2,7 +2,12 @@ import type { FailureCode } from '../failures.js';
 import type { Clock } from '../time.js';
 
 /** Codes that say the provider itself is unwell: they count towards opening the circuit. */
-const OUTAGE_CODES: ReadonlySet<FailureCode> = new Set(['network', 'timeout', 'provider_unavailable', 'unknown']);
+const OUTAGE_CODES: ReadonlySet<FailureCode> = new Set([
+  'network',
+  'timeout',
+  'provider_unavailable',
+  'unknown',
+]);
 /** Codes that open the circuit at once: the provider cannot send for this account until someone acts. */
 const ACCOUNT_CODES: ReadonlySet<FailureCode> = new Set([
   'auth_failed',

@@ -1,70 +1,91 @@
-import { MailoverError, SendError, ValidationError } from '../errors.js';
-import { DEFAULT_FAILURE_ACTIONS, type FailureCode, type ProviderFailure } from '../failures.js';
+import { MailoverError, ValidationError } from '../errors.js';
+import { DEFAULT_FAILURE_ACTIONS } from '../failures.js';
+import { DEFAULT_GREYLIST_POLICY, type GreylistPolicy } from '../greylisting/detector.js';
+import { GreylistGuard } from '../greylisting/guard.js';
 import { type NormalizeOptions, normalizeMessage } from '../message/normalize.js';
-import type { MessageInput, NormalizedMessage } from '../message/types.js';
+import { allRecipients, type MessageInput, type NormalizedMessage } from '../message/types.js';
 import type { Provider } from '../provider.js';
+import { memoryStore } from '../store/memory-store.js';
+import { type Scheduler, timerScheduler } from '../store/scheduler.js';
+import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
-import { backoffDelay } from './backoff.js';
+import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
 import { CircuitBreaker } from './breaker.js';
+import { createDeliver } from './deliver.js';
 import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
-import { exceededLimit } from './limits.js';
 import { TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
-import type { MailerOptions, SendAttempt, SendManyOptions, SendOptions, SendResult } from './types.js';
+import { type MessageStatus, Tracker } from './tracking.js';
+import type { MailerOptions, SendManyOptions, SendOptions, SendResult } from './types.js';
 
 /** One entry of `sendMany`'s answer, in the order of the input. */
 export type SendManyOutcome =
   | { readonly status: 'sent'; readonly result: SendResult }
   | { readonly status: 'failed'; readonly error: MailoverError };
 
+export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
+  /** Where message records, delivery history and claims live. Default: an in-memory store (one process). */
+  readonly store?: Store;
+  /** Runs delayed work (greylisting failovers, re-checks). Default: in-process timers. */
+  readonly scheduler?: Scheduler;
+  /** The greylisting-loop policy; `false` turns detection off. Active only with an `ip: 'fixed'` provider. */
+  readonly greylisting?: GreylistPolicy | false;
+  /** How long message records and history are kept, ms. Default 3 days (SendGrid retries for 72 h). */
+  readonly retentionMs?: number;
+  /** Largest webhook body accepted, bytes. Default 5 MiB. */
+  readonly maxWebhookBytes?: number;
+}
+
 export interface Mailer {
   /** Validate, then send through the first provider that accepts. Rejects with ValidationError or SendError. */
   send(message: MessageInput, options?: SendOptions): Promise<SendResult>;
   /** Send many, `concurrency` at a time. Never rejects for one message: each gets a result or an error. */
   sendMany(messages: Iterable<MessageInput>, options?: SendManyOptions): Promise<SendManyOutcome[]>;
+  /** Per-recipient state and the history of events and decisions; undefined for an unknown id. */
+  status(id: string): Promise<MessageStatus | undefined>;
+  /** Webhook endpoints: verify, parse, correlate and store provider delivery events. */
+  readonly webhooks: WebhookEndpoint;
   /** Subscribe to an engine event; returns the unsubscribe function. */
   on<Name extends MailerEventName>(name: Name, listener: MailerListener<Name>): () => void;
+  /** Resolves when no scheduled job (such as a greylisting failover) is running or due now. */
+  idle(): Promise<void>;
+  /** Finish running jobs, then release the store and scheduler. */
+  close(): Promise<void>;
   /** The providers, in configured priority order. */
   readonly providers: readonly Provider[];
 }
 
-/** Why the engine aborted an in-flight call. */
-class StopReason {
-  constructor(readonly code: 'deadline_exceeded' | 'aborted') {}
-}
-
 /** Build a mailer. Providers are tried in the order given (see `strategy`). */
-export function createMailer(options: MailerOptions & NormalizeOptions): Mailer {
+export function createMailer(options: CreateMailerOptions): Mailer {
   if (options.providers.length === 0) throw new MailoverError('createMailer: give at least one provider');
-  const ids = new Set<string>();
+  const byId = new Map<string, Provider>();
   for (const provider of options.providers) {
-    if (ids.has(provider.id)) throw new MailoverError(`createMailer: two providers share the id '${provider.id}'`);
-    ids.add(provider.id);
+    if (byId.has(provider.id))
+      throw new MailoverError(`createMailer: two providers share the id '${provider.id}'`);
+    byId.set(provider.id, provider);
   }
   const clock = options.clock ?? systemClock;
   const strategy = options.strategy ?? 'priority';
-  const retry = {
-    retries: options.retry?.retries ?? 2,
-    minDelayMs: options.retry?.minDelayMs ?? 200,
-    maxDelayMs: options.retry?.maxDelayMs ?? 5_000,
-    factor: options.retry?.factor ?? 2,
-    maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
-  };
-  const actions = { ...DEFAULT_FAILURE_ACTIONS, ...options.actions };
-  const onAmbiguous = options.onAmbiguous ?? 'failover';
   const emitter = new MailerEmitter();
+  const store = options.store ?? memoryStore({ clock });
+  const scheduler = options.scheduler ?? timerScheduler(clock);
+  const retentionMs = options.retentionMs ?? 3 * 24 * 3_600_000;
   const strategyState = { roundRobin: 0 };
-  const byId = new Map(options.providers.map((provider) => [provider.id, provider]));
 
   const breakers = new Map<string, CircuitBreaker>();
   if (options.breaker !== false) {
     for (const provider of options.providers) {
       breakers.set(
         provider.id,
-        new CircuitBreaker(options.breaker?.failureThreshold ?? 3, options.breaker?.cooldownMs ?? 30_000, clock, {
-          open: (code, until) => emitter.emit('circuit-open', { provider: provider.id, code, until }),
-          close: () => emitter.emit('circuit-close', { provider: provider.id }),
-        }),
+        new CircuitBreaker(
+          options.breaker?.failureThreshold ?? 3,
+          options.breaker?.cooldownMs ?? 30_000,
+          clock,
+          {
+            open: (code, until) => emitter.emit('circuit-open', { provider: provider.id, code, until }),
+            close: () => emitter.emit('circuit-close', { provider: provider.id }),
+          },
+        ),
       );
     }
   }
@@ -74,13 +95,59 @@ export function createMailer(options: MailerOptions & NormalizeOptions): Mailer 
     buckets.set(id, new TokenBucket(limit.perSecond, limit.burst ?? Math.max(1, limit.perSecond), clock));
   }
 
-  function providersFor(sendOptions: SendOptions): Provider[] {
-    if (!sendOptions.providers) return orderProviders(options.providers, strategy, strategyState, clock.random);
-    return sendOptions.providers.map((id) => {
-      const provider = byId.get(id);
-      if (!provider) throw new MailoverError(`send: unknown provider '${id}' (known: ${[...byId.keys()].join(', ')})`);
-      return provider;
-    });
+  const deliver = createDeliver({
+    clock,
+    emitter,
+    breakers,
+    buckets,
+    actions: { ...DEFAULT_FAILURE_ACTIONS, ...options.actions },
+    onAmbiguous: options.onAmbiguous ?? 'failover',
+    retry: {
+      retries: options.retry?.retries ?? 2,
+      minDelayMs: options.retry?.minDelayMs ?? 200,
+      maxDelayMs: options.retry?.maxDelayMs ?? 5_000,
+      factor: options.retry?.factor ?? 2,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
+    },
+  });
+
+  const tracker = new Tracker(store, clock, retentionMs);
+  const fixed = options.providers.filter((provider) => provider.ip === 'fixed');
+  const guard =
+    options.greylisting === false || fixed.length === 0
+      ? undefined
+      : new GreylistGuard({
+          store,
+          scheduler,
+          tracker,
+          deliver,
+          emitter,
+          clock,
+          policy: { ...DEFAULT_GREYLIST_POLICY, ...options.greylisting },
+          providers: byId,
+          fixed,
+          retentionMs,
+        });
+
+  async function orderFor(message: NormalizedMessage, sendOptions: SendOptions): Promise<Provider[]> {
+    if (sendOptions.providers) {
+      return sendOptions.providers.map((id) => {
+        const provider = byId.get(id);
+        if (!provider)
+          throw new MailoverError(`send: unknown provider '${id}' (known: ${[...byId.keys()].join(', ')})`);
+        return provider;
+      });
+    }
+    const order = orderProviders(options.providers, strategy, strategyState, clock.random);
+    if (!guard) return order;
+    const routed = await guard.route(
+      allRecipients(message).map((address) => address.address),
+      order,
+    );
+    if (routed.domain) {
+      emitter.emit('domain-route', { id: message.id, domain: routed.domain, provider: routed.order[0]!.id });
+    }
+    return routed.order;
   }
 
   async function send(input: MessageInput, sendOptions: SendOptions = {}): Promise<SendResult> {
@@ -89,165 +156,30 @@ export function createMailer(options: MailerOptions & NormalizeOptions): Mailer 
       message = normalizeMessage(input, options);
     } catch (error) {
       if (ValidationError.isInstance(error)) {
-        emitter.emit('failed', { id: '', messageId: '', code: error.code, attempts: [], message: error.message });
+        emitter.emit('failed', {
+          id: '',
+          messageId: '',
+          code: error.code,
+          attempts: [],
+          message: error.message,
+        });
       }
       throw error;
     }
-    return deliver(message, sendOptions);
-  }
-
-  async function deliver(message: NormalizedMessage, sendOptions: SendOptions): Promise<SendResult> {
-    const startedAt = clock.now();
-    const deadlineAt =
-      sendOptions.deadline === undefined
-        ? Number.POSITIVE_INFINITY
-        : sendOptions.deadline instanceof Date
-          ? sendOptions.deadline.getTime()
-          : startedAt + sendOptions.deadline;
-    const controller = new AbortController();
-    const stopTimer = new AbortController();
-    const onCallerAbort = () => controller.abort(new StopReason('aborted'));
-    if (sendOptions.signal?.aborted) onCallerAbort();
-    sendOptions.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    if (Number.isFinite(deadlineAt)) {
-      clock.sleep(Math.max(0, deadlineAt - startedAt), stopTimer.signal).then(
-        () => controller.abort(new StopReason('deadline_exceeded')),
-        () => {},
-      );
-    }
-    const attempts: SendAttempt[] = [];
-    const fail = (code: SendError['code'], text: string): never => {
-      const possiblyDelivered = attempts.some((attempt) => attempt.outcome === 'unknown');
-      emitter.emit('failed', { id: message.id, messageId: message.messageId, code, attempts, message: text });
-      throw new SendError(text, code, attempts, message.id, message.messageId, possiblyDelivered);
-    };
-    const stopped = () => (controller.signal.reason as StopReason).code;
-
+    const order = await orderFor(message, sendOptions);
+    const result = await deliver(message, order, sendOptions);
+    // Keep the content only where a greylisting failover may need to re-send it.
+    const keepContent = guard !== undefined && byId.get(result.provider)?.ip === 'rotating';
     try {
-      const order = providersFor(sendOptions);
-      let lastFailure: ProviderFailure | undefined;
-      for (let index = 0; index < order.length; index++) {
-        const provider = order[index]!;
-        const tooBig = exceededLimit(message, provider.limits);
-        if (tooBig) {
-          emitter.emit('skip', { id: message.id, provider: provider.id, reason: 'limits', detail: tooBig });
-          continue;
-        }
-        const breaker = breakers.get(provider.id);
-        for (let attempt = 1; ; attempt++) {
-          if (controller.signal.aborted) fail(stopped(), describeStop(stopped()));
-          if (breaker && !breaker.tryAcquire()) {
-            emitter.emit('skip', {
-              id: message.id,
-              provider: provider.id,
-              reason: 'circuit-open',
-              detail: `circuit open after earlier failures`,
-            });
-            break;
-          }
-          try {
-            await buckets.get(provider.id)?.acquire(controller.signal);
-          } catch {
-            fail(stopped(), describeStop(stopped()));
-          }
-          const callStartedAt = clock.now();
-          let failure: ProviderFailure;
-          try {
-            const accepted = await provider.send(message, {
-              signal: controller.signal,
-              attempt,
-              idempotencyKey: message.idempotencyKey ?? message.id,
-            });
-            const record: SendAttempt = {
-              provider: provider.id,
-              attempt,
-              code: 'ok',
-              startedAt: callStartedAt,
-              durationMs: clock.now() - callStartedAt,
-            };
-            attempts.push(record);
-            emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
-            breaker?.onSuccess();
-            const result: SendResult = {
-              id: message.id,
-              messageId: message.messageId,
-              provider: provider.id,
-              providerMessageId: accepted.providerMessageId,
-              attempts,
-              possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
-            };
-            emitter.emit('sent', result);
-            return result;
-          } catch (error) {
-            failure = controller.signal.aborted
-              ? { code: 'timeout', outcome: 'unknown', message: describeStop(stopped()) }
-              : classify(provider, error);
-          }
-          const record: SendAttempt = {
-            provider: provider.id,
-            attempt,
-            code: failure.code,
-            outcome: failure.outcome,
-            message: failure.message,
-            ...(failure.status === undefined ? {} : { status: failure.status }),
-            ...(failure.providerCode === undefined ? {} : { providerCode: failure.providerCode }),
-            ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-            startedAt: callStartedAt,
-            durationMs: clock.now() - callStartedAt,
-          };
-          attempts.push(record);
-          lastFailure = failure;
-          emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
-          if (controller.signal.aborted) fail(stopped(), describeStop(stopped()));
-          breaker?.onFailure(failure.code);
-
-          const action = actions[failure.code];
-          if (action === 'stop') fail(failure.code, `${provider.id}: ${failure.message}`);
-          if (failure.outcome === 'unknown' && onAmbiguous === 'stop') {
-            fail(failure.code, `${provider.id}: ${failure.message} (the provider may have accepted it; not retried)`);
-          }
-          const maxRetries = action === 'retry' ? retry.retries : action === 'retry_once' ? 1 : 0;
-          if (attempt > maxRetries) break;
-          const honoured = failure.retryAfterMs !== undefined && failure.retryAfterMs <= retry.maxRetryAfterMs;
-          if (failure.retryAfterMs !== undefined && !honoured) break; // a long wait: fail over instead
-          const delayMs = honoured ? failure.retryAfterMs! : backoffDelay(attempt, retry, clock.random);
-          if (clock.now() + delayMs >= deadlineAt) break; // no time for a retry: try the next provider
-          emitter.emit('retry', {
-            id: message.id,
-            provider: provider.id,
-            attempt: attempt + 1,
-            delayMs,
-            code: failure.code,
-            reason: honoured ? 'retry-after' : 'backoff',
-          });
-          try {
-            await clock.sleep(delayMs, controller.signal);
-          } catch {
-            fail(stopped(), describeStop(stopped()));
-          }
-        }
-        if (lastFailure && attempts.at(-1)?.provider === provider.id) {
-          const next = order.slice(index + 1)[0];
-          emitter.emit('failover', {
-            id: message.id,
-            from: provider.id,
-            ...(next ? { to: next.id } : {}),
-            code: lastFailure.code,
-          });
-        }
-      }
-      if (!lastFailure) return fail('no_provider', 'no provider could take this message (limits or open circuits)');
-      return fail(lastFailure.code, `every provider failed; last: ${attempts.at(-1)?.provider}: ${lastFailure.message}`);
-    } finally {
-      stopTimer.abort();
-      sendOptions.signal?.removeEventListener('abort', onCallerAbort);
+      await tracker.recordAccepted(message, result.provider, result.providerMessageId, keepContent);
+    } catch (error) {
+      // The provider accepted the message: a store outage must not turn that into a failure.
+      process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);
     }
+    return result;
   }
 
-  async function sendMany(
-    messages: Iterable<MessageInput>,
-    manyOptions: SendManyOptions = {},
-  ): Promise<SendManyOutcome[]> {
+  async function sendMany(messages: Iterable<MessageInput>, manyOptions: SendManyOptions = {}) {
     const inputs = [...messages];
     const outcomes: SendManyOutcome[] = new Array(inputs.length);
     const concurrency = Math.max(1, Math.floor(manyOptions.concurrency ?? 8));
@@ -266,29 +198,55 @@ export function createMailer(options: MailerOptions & NormalizeOptions): Mailer 
     return outcomes;
   }
 
+  const webhooks = createWebhookEndpoint({
+    providers: byId,
+    maxBodyBytes: options.maxWebhookBytes ?? 5 * 1024 * 1024,
+    context: {
+      now: () => clock.now(),
+      rememberOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
+    },
+    async ingest(events) {
+      let stored = 0;
+      let duplicates = 0;
+      for (const event of events) {
+        const dedupeKey = `event:${event.provider}:${event.eventId}`;
+        if (!(await store.claim(dedupeKey, '1', retentionMs))) {
+          duplicates += 1;
+          continue;
+        }
+        try {
+          const id = await tracker.correlate(event);
+          if (id) {
+            await tracker.appendHistory(id, tracker.historyEntryFor(event));
+            if (guard?.isEvidence(event)) await guard.onDeferred(id, event);
+          }
+          emitter.emit('delivery', id ? { ...event, id } : event);
+          stored += 1;
+        } catch (error) {
+          await store.delete(dedupeKey).catch(() => {});
+          throw error;
+        }
+      }
+      return { stored, duplicates };
+    },
+  });
+
   return {
     send,
     sendMany,
+    status: (id) => tracker.status(id),
+    webhooks,
     on: (name, listener) => emitter.on(name, listener),
+    idle: () => scheduler.idle(),
+    async close() {
+      await scheduler.close();
+      await store.close?.();
+    },
     providers: options.providers,
   };
-}
-
-function classify(provider: Provider, error: unknown): ProviderFailure {
-  try {
-    return provider.classifyError(error);
-  } catch {
-    return { code: 'unknown', outcome: 'unknown', message: `${provider.id}: classifyError threw` };
-  }
-}
-
-function describeStop(code: 'deadline_exceeded' | 'aborted'): string {
-  return code === 'aborted' ? 'the send was aborted by the caller' : 'the send deadline passed';
 }
 
 function asMailoverError(error: unknown): MailoverError {
   if (MailoverError.isInstance(error)) return error;
   return new MailoverError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
 }
-
-export type { FailureCode };

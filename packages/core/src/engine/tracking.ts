@@ -1,0 +1,215 @@
+import type { DeliveryEvent, DeliveryEventType } from '../delivery-event.js';
+import type { Attachment, NormalizedMessage } from '../message/types.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../time.js';
+
+/** Where one recipient stands. Later states never regress to earlier ones on out-of-order events. */
+export type RecipientState =
+  | 'accepted'
+  | 'deferred'
+  | 'failed_over'
+  | 'delivered'
+  | 'bounced'
+  | 'dropped'
+  | 'complained';
+
+const STATE_RANK: Record<RecipientState, number> = {
+  accepted: 0,
+  deferred: 1,
+  failed_over: 2,
+  delivered: 3,
+  bounced: 3,
+  dropped: 3,
+  complained: 4,
+};
+
+const EVENT_STATE: Partial<Record<DeliveryEventType, RecipientState>> = {
+  accepted: 'accepted',
+  deferred: 'deferred',
+  delivered: 'delivered',
+  bounced: 'bounced',
+  dropped: 'dropped',
+  complained: 'complained',
+};
+
+/** One line of a message's history: a delivery event, or a decision the engine took. */
+export interface HistoryEntry {
+  readonly time: number;
+  /** A delivery event type, or an engine decision (`greylist-loop`, `failover-sent`, …). */
+  readonly type:
+    | DeliveryEventType
+    | 'greylist-loop'
+    | 'failover-sent'
+    | 'failover-failed'
+    | 'failover-skipped';
+  readonly provider: string;
+  readonly recipient?: string;
+  /** SMTP reply text and its category, for deferrals and bounces. */
+  readonly smtp?: { readonly text: string; readonly category: string; readonly enhanced?: string };
+  readonly attempt?: number;
+  readonly sendingIp?: string;
+  /** Free text: why the engine decided what it did. */
+  readonly detail?: string;
+}
+
+export interface RecipientStatus {
+  readonly state: RecipientState;
+  readonly provider: string;
+  readonly updatedAt: number;
+}
+
+/** What `mailer.status(id)` returns. */
+export interface MessageStatus {
+  readonly id: string;
+  readonly messageId: string;
+  /** The provider that accepted the message first. */
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly acceptedAt: number;
+  readonly recipients: Readonly<Record<string, RecipientStatus>>;
+  readonly history: readonly HistoryEntry[];
+}
+
+/** A message as stored: enough to report status and to re-send it through another provider. */
+export interface MessageRecord {
+  readonly id: string;
+  readonly messageId: string;
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly acceptedAt: number;
+  readonly recipients: readonly string[];
+  /** The message itself (attachments base64), kept only when a re-send may be needed. */
+  readonly content?: StoredMessage;
+}
+
+type StoredMessage = Omit<NormalizedMessage, 'attachments'> & {
+  readonly attachments: readonly (Omit<Attachment, 'content'> & { readonly content: string })[];
+};
+
+export function toStoredMessage(message: NormalizedMessage): StoredMessage {
+  return {
+    ...message,
+    attachments: message.attachments.map((attachment) => ({
+      ...attachment,
+      content: Buffer.from(attachment.content).toString('base64'),
+    })),
+  };
+}
+
+export function fromStoredMessage(stored: StoredMessage): NormalizedMessage {
+  return {
+    ...stored,
+    attachments: stored.attachments.map((attachment) => ({
+      ...attachment,
+      content: new Uint8Array(Buffer.from(attachment.content, 'base64')),
+    })),
+  };
+}
+
+/** Strip angle brackets so `<id@host>` (send response) and `id@host` (events) meet. */
+export function providerMessageKey(provider: string, providerMessageId: string): string {
+  return `pmid:${provider}:${providerMessageId.replace(/^<|>$/g, '')}`;
+}
+
+/** Records messages and their delivery history in the Store; answers `status(id)`. */
+export class Tracker {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly retentionMs: number,
+  ) {}
+
+  async recordAccepted(
+    message: NormalizedMessage,
+    provider: string,
+    providerMessageId: string,
+    keepContent: boolean,
+  ) {
+    const recipients = [...message.to, ...message.cc, ...message.bcc].map((address) => address.address);
+    const record: MessageRecord = {
+      id: message.id,
+      messageId: message.messageId,
+      provider,
+      providerMessageId,
+      acceptedAt: this.clock.now(),
+      recipients,
+      ...(keepContent ? { content: toStoredMessage(message) } : {}),
+    };
+    await Promise.all([
+      this.store.set(`msg:${message.id}`, JSON.stringify(record), this.retentionMs),
+      this.store.set(providerMessageKey(provider, providerMessageId), message.id, this.retentionMs),
+      this.appendHistory(message.id, { time: record.acceptedAt, type: 'accepted', provider }),
+    ]);
+  }
+
+  async record(id: string): Promise<MessageRecord | undefined> {
+    const raw = await this.store.get(`msg:${id}`);
+    return raw === undefined ? undefined : (JSON.parse(raw) as MessageRecord);
+  }
+
+  /** Which message an event belongs to: its mailover id, else the provider-message-id index. */
+  async correlate(event: DeliveryEvent): Promise<string | undefined> {
+    if (event.mailoverId) return event.mailoverId;
+    if (!event.providerMessageId) return undefined;
+    return this.store.get(providerMessageKey(event.provider, event.providerMessageId));
+  }
+
+  appendHistory(id: string, entry: HistoryEntry): Promise<number> {
+    return this.store.append(`hist:${id}`, JSON.stringify(entry), this.retentionMs);
+  }
+
+  historyEntryFor(event: DeliveryEvent): HistoryEntry {
+    return {
+      time: event.time,
+      type: event.type,
+      provider: event.provider,
+      recipient: event.recipient,
+      ...(event.smtp
+        ? {
+            smtp: {
+              text: event.smtp.text,
+              category: event.smtp.classification.category,
+              ...(event.smtp.enhanced ? { enhanced: event.smtp.enhanced } : {}),
+            },
+          }
+        : {}),
+      ...(event.attempt === undefined ? {} : { attempt: event.attempt }),
+      ...(event.sendingIp === undefined ? {} : { sendingIp: event.sendingIp }),
+    };
+  }
+
+  async status(id: string): Promise<MessageStatus | undefined> {
+    const [record, rawHistory] = await Promise.all([this.record(id), this.store.list(`hist:${id}`)]);
+    if (!record) return undefined;
+    const history = rawHistory
+      .map((line) => JSON.parse(line) as HistoryEntry)
+      .sort((a, b) => a.time - b.time);
+    const recipients: Record<string, RecipientStatus> = {};
+    for (const address of record.recipients) {
+      recipients[address] = { state: 'accepted', provider: record.provider, updatedAt: record.acceptedAt };
+    }
+    for (const entry of history) {
+      const state =
+        entry.type === 'failover-sent' ? 'failed_over' : EVENT_STATE[entry.type as DeliveryEventType];
+      if (!state || !entry.recipient) continue;
+      const key = Object.keys(recipients).find(
+        (address) => address.toLowerCase() === entry.recipient!.toLowerCase(),
+      );
+      const current = key ? recipients[key] : undefined;
+      // States only move forward, so out-of-order and late events (the first provider still
+      // deferring after a failover) never undo a later outcome.
+      if (!current || STATE_RANK[state] >= STATE_RANK[current.state]) {
+        recipients[key ?? entry.recipient] = { state, provider: entry.provider, updatedAt: entry.time };
+      }
+    }
+    return {
+      id: record.id,
+      messageId: record.messageId,
+      provider: record.provider,
+      providerMessageId: record.providerMessageId,
+      acceptedAt: record.acceptedAt,
+      recipients,
+      history,
+    };
+  }
+}

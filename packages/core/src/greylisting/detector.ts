@@ -1,0 +1,93 @@
+/** One greylisting deferral of one (message, recipient) by a rotating-IP provider. */
+export interface DeferralEvidence {
+  readonly time: number;
+  readonly provider: string;
+  readonly sendingIp?: string;
+  readonly attempt?: number;
+}
+
+/** When a run of greylisting deferrals counts as a loop (DESIGN.md §5). */
+export interface GreylistPolicy {
+  /** Greylisting deferrals of one (message, recipient) that make a loop. Default 2. */
+  readonly deferrals?: number;
+  /** Deferrals from this many different sending networks make a loop (0 turns it off). Default 2. */
+  readonly distinctNetworks?: number;
+  /** Prefix length that makes two IPv4 addresses one network, as greylisters group them. Default 24. */
+  readonly networkPrefix?: number;
+  /** A first deferral older than this makes a loop, whatever the count. Default 30 minutes. */
+  readonly windowMs?: number;
+  /** How long a domain that looped is routed to the fixed-IP provider first. Default 7 days. */
+  readonly domainMemoryMs?: number;
+}
+
+export type ResolvedGreylistPolicy = Required<GreylistPolicy>;
+
+export const DEFAULT_GREYLIST_POLICY: ResolvedGreylistPolicy = Object.freeze({
+  deferrals: 2,
+  distinctNetworks: 2,
+  networkPrefix: 24,
+  windowMs: 30 * 60_000,
+  domainMemoryMs: 7 * 24 * 3_600_000,
+});
+
+export interface LoopVerdict {
+  readonly loop: boolean;
+  /** Which rule decided: `count`, `networks` or `window`. */
+  readonly rule?: 'count' | 'networks' | 'window';
+  /** For people: what was seen. */
+  readonly detail: string;
+}
+
+/**
+ * Decide whether the deferrals of one (message, recipient) are a greylisting loop: N deferrals, or
+ * deferrals from K different sending networks, or a first deferral older than the window —
+ * whichever comes first. Pure: the same evidence and time give the same verdict.
+ */
+export function detectGreylistLoop(
+  evidence: readonly DeferralEvidence[],
+  policy: ResolvedGreylistPolicy,
+  now: number,
+): LoopVerdict {
+  if (evidence.length === 0) return { loop: false, detail: 'no greylisting deferrals' };
+  const networks = new Set(
+    evidence.flatMap((entry) => (entry.sendingIp ? [networkOf(entry.sendingIp, policy.networkPrefix)] : [])),
+  );
+  const first = Math.min(...evidence.map((entry) => entry.time));
+  // Duplicate webhook deliveries are removed before this point; attempts count once each.
+  const attempts = new Set(evidence.map((entry) => entry.attempt ?? `${entry.time}:${entry.sendingIp ?? ''}`))
+    .size;
+  if (policy.distinctNetworks > 1 && networks.size >= policy.distinctNetworks) {
+    return {
+      loop: true,
+      rule: 'networks',
+      detail: `greylisted from ${networks.size} different sending networks (${[...networks].join(', ')}): each retry is a new triplet`,
+    };
+  }
+  if (attempts >= policy.deferrals) {
+    return { loop: true, rule: 'count', detail: `${attempts} greylisting deferrals` };
+  }
+  if (now - first >= policy.windowMs) {
+    return {
+      loop: true,
+      rule: 'window',
+      detail: `still greylisted ${Math.round((now - first) / 60_000)} min after the first deferral`,
+    };
+  }
+  return { loop: false, detail: `${attempts} greylisting deferral(s) so far` };
+}
+
+/** The network a greylister would group an address into: IPv4 by prefix, IPv6 by /64. */
+export function networkOf(ip: string, prefix: number): string {
+  const v4 = ip.match(/^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/);
+  if (v4) {
+    const value = v4.slice(1).reduce((sum, octet) => sum * 256 + Number(octet), 0);
+    const masked =
+      prefix <= 0
+        ? 0
+        : Math.floor(value / 2 ** (32 - Math.min(32, prefix))) * 2 ** (32 - Math.min(32, prefix));
+    const octets = [24, 16, 8, 0].map((shift) => Math.floor(masked / 2 ** shift) % 256);
+    return `${octets.join('.')}/${prefix}`;
+  }
+  const groups = ip.toLowerCase().split(':');
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}

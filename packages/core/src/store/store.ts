@@ -1,0 +1,23 @@
+/**
+ * Everything the engine keeps between a send and its webhooks lives behind this interface:
+ * message records (with the content needed to re-send), the provider-message-id index, delivery
+ * history, deferral evidence, at-most-once claims, webhook dedupe and replay tokens, domain memory.
+ *
+ * It is a small key-value contract with TTLs, so that a shared implementation (`@mailover/redis`)
+ * can make each operation atomic: `claim` is the only read-decide-write the engine needs.
+ * Keys are namespaced by the engine; values are strings (JSON).
+ */
+export interface Store {
+  get(key: string): Promise<string | undefined>;
+  /** Set a value that expires after `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Set only when the key is absent. Resolves true when this call set it (the claim is won). */
+  claim(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Append to a list, refreshing its expiry; resolves to the list's new length. */
+  append(key: string, value: string, ttlMs: number): Promise<number>;
+  /** The whole list, oldest first (empty when absent). */
+  list(key: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+  /** Release resources (connections, timers). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeliveryEvent } from '../delivery-event.js';
+import type { Provider, WebhookContext, WebhookRequest } from '../provider.js';
+
+/** What the webhook endpoint did with one request. */
+export interface WebhookOutcome {
+  readonly status: number;
+  readonly body: {
+    readonly ok: boolean;
+    readonly error?: string;
+    readonly stored?: number;
+    readonly duplicates?: number;
+  };
+}
+
+export interface WebhookDependencies {
+  readonly providers: ReadonlyMap<string, Provider>;
+  readonly context: WebhookContext;
+  /** Largest body accepted, bytes. */
+  readonly maxBodyBytes: number;
+  /** Store the events; resolves once they are durable. Throws when they could not be stored. */
+  ingest(events: readonly DeliveryEvent[]): Promise<{ stored: number; duplicates: number }>;
+}
+
+/** The HTTP side of `mailer.webhooks`: web-standard `Request`/`Response`, and Node's `http`/Express. */
+export interface WebhookEndpoint {
+  /** Verify, parse and store one provider webhook. 2xx only once the events are stored. */
+  handle(providerId: string, request: Request): Promise<Response>;
+  /** A Node `http` / Express handler for one provider. Mount it before any body parser (or use `express.raw()`). */
+  node(providerId: string): (request: IncomingMessage & { body?: unknown }, response: ServerResponse) => void;
+  /** The same, on an already-read request. */
+  handleRaw(providerId: string, request: WebhookRequest): Promise<WebhookOutcome>;
+}
+
+class TooLarge extends Error {}
+
+export function createWebhookEndpoint(dependencies: WebhookDependencies): WebhookEndpoint {
+  const { providers, context, maxBodyBytes } = dependencies;
+
+  async function handleRaw(providerId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+    const webhooks = providers.get(providerId)?.webhooks;
+    if (!webhooks) return refuse(404, `no webhook verification configured for provider '${providerId}'`);
+    if (request.method.toUpperCase() !== 'POST') return refuse(405, 'webhooks are POSTed');
+    if (request.body.byteLength > maxBodyBytes) return refuse(413, `body over ${maxBodyBytes} bytes`);
+    let events: DeliveryEvent[];
+    try {
+      const rejection = await webhooks.verify(request, context);
+      if (rejection) return refuse(rejection.status, rejection.reason);
+      events = webhooks.parse(request);
+    } catch (error) {
+      return refuse(400, `malformed webhook: ${error instanceof Error ? error.message : 'unreadable'}`);
+    }
+    try {
+      const { stored, duplicates } = await dependencies.ingest(events);
+      return { status: 200, body: { ok: true, stored, duplicates } };
+    } catch (error) {
+      // 5xx makes the provider deliver the webhook again later: nothing is lost.
+      return refuse(503, `events not stored: ${error instanceof Error ? error.message : 'store failure'}`);
+    }
+  }
+
+  return {
+    handleRaw,
+    async handle(providerId, request) {
+      let outcome: WebhookOutcome;
+      try {
+        const body = await readWebBody(request, maxBodyBytes);
+        outcome = await handleRaw(providerId, {
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          body,
+        });
+      } catch (error) {
+        outcome =
+          error instanceof TooLarge
+            ? refuse(413, `body over ${maxBodyBytes} bytes`)
+            : refuse(400, 'unreadable body');
+      }
+      return Response.json(outcome.body, { status: outcome.status });
+    },
+    node(providerId) {
+      return (request, response) => {
+        readNodeBody(request, maxBodyBytes)
+          .then((body) =>
+            handleRaw(providerId, {
+              method: request.method ?? 'POST',
+              url: request.url ?? '/',
+              headers: toHeaders(request.headers),
+              body,
+            }),
+          )
+          .catch((error: unknown) =>
+            error instanceof TooLarge
+              ? refuse(413, `body over ${maxBodyBytes} bytes`)
+              : refuse(400, error instanceof Error ? error.message : 'unreadable body'),
+          )
+          .then((outcome) => {
+            if (response.headersSent) return;
+            response.writeHead(outcome.status, { 'content-type': 'application/json' });
+            response.end(JSON.stringify(outcome.body));
+          });
+      };
+    },
+  };
+}
+
+function refuse(status: number, error: string): WebhookOutcome {
+  return { status, body: { ok: false, error } };
+}
+
+async function readWebBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) throw new TooLarge();
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new TooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function readNodeBody(request: IncomingMessage & { body?: unknown }, limit: number): Promise<Uint8Array> {
+  // Express with express.raw(): the bytes are already there.
+  if (Buffer.isBuffer(request.body)) {
+    if (request.body.byteLength > limit) return Promise.reject(new TooLarge());
+    return Promise.resolve(request.body);
+  }
+  if (request.body !== undefined && request.readableEnded) {
+    return Promise.reject(
+      new Error(
+        'the body was already parsed; signatures need the raw bytes: mount the handler before body parsers',
+      ),
+    );
+  }
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new TooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new TooLarge());
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function toHeaders(raw: IncomingMessage['headers']): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
