@@ -16,7 +16,7 @@ export interface GreylistPolicy {
   readonly networkPrefix?: number;
   /** A first deferral older than this makes a loop, whatever the count. Default 30 minutes. */
   readonly windowMs?: number;
-  /** How long a domain that looped is routed to the fixed-IP provider first. Default 7 days. */
+  /** How long a domain that looped is routed to the fixed-IP provider first; 0 turns domain memory off. Default 7 days. */
   readonly domainMemoryMs?: number;
 }
 

@@ -98,16 +98,19 @@ export class GreylistGuard {
     const domain = domainOf(recipient);
     const fixed = this.deps.fixed[0]!;
     const until = clock.now() + policy.domainMemoryMs;
-    await store.set(`domain:${domain}`, JSON.stringify({ provider: fixed.id, until }), policy.domainMemoryMs);
+    const remember = policy.domainMemoryMs > 0;
+    if (remember) {
+      await store.set(`domain:${domain}`, JSON.stringify({ provider: fixed.id, until }), policy.domainMemoryMs);
+    }
     await tracker.appendHistory(id, {
       time: clock.now(),
       type: 'greylist-loop',
       provider: evidence.at(-1)?.provider ?? '',
       recipient,
-      detail: `${verdict.detail}; re-sending through ${fixed.id} (fixed IP); ${domain} now goes to ${fixed.id} first`,
+      detail: `${verdict.detail}; re-sending through ${fixed.id} (fixed IP)${remember ? `; ${domain} now goes to ${fixed.id} first` : ''}`,
     });
     emitter.emit('greylist-loop', { id, recipient, rule: verdict.rule!, detail: verdict.detail, evidence });
-    emitter.emit('domain-learned', { domain, provider: fixed.id, until });
+    if (remember) emitter.emit('domain-learned', { domain, provider: fixed.id, until });
     await this.deps.scheduler.schedule(
       FAILOVER_JOB,
       JSON.stringify({ id, recipient, detail: verdict.detail } satisfies JobPayload),
