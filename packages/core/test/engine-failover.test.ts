@@ -135,7 +135,9 @@ describe('retry', () => {
     const ids = [...first.calls, ...second.calls].map((call) => call.message.messageId);
     expect(new Set(ids)).toEqual(new Set([result.messageId]));
     expect(first.calls.map((call) => call.context.attempt)).toEqual([1, 2, 3]);
-    expect(new Set([...first.calls, ...second.calls].map((call) => call.context.idempotencyKey)).size).toBe(1);
+    expect(new Set([...first.calls, ...second.calls].map((call) => call.context.idempotencyKey)).size).toBe(
+      1,
+    );
   });
 });
 
@@ -239,7 +241,9 @@ describe('limits', () => {
 describe('configuration', () => {
   it('refuses duplicate provider ids and unknown per-message providers', async () => {
     const a = mockProvider({ id: 'same' });
-    expect(() => createMailer({ providers: [a, mockProvider({ id: 'same' })] })).toThrow(/share the id 'same'/);
+    expect(() => createMailer({ providers: [a, mockProvider({ id: 'same' })] })).toThrow(
+      /share the id 'same'/,
+    );
     const mailer = createMailer({ providers: [a] });
     await expect(mailer.send(message, { providers: ['nope'] })).rejects.toThrow(/unknown provider 'nope'/);
   });

@@ -25,19 +25,19 @@ describe('circuit breaker', () => {
     expect(events).toEqual(['open:down']);
 
     // Still open before the cooldown ends.
-    clock.advance(30_000);
+    await clock.advance(30_000);
     await mailer.send(message);
     expect(down.calls).toHaveLength(3);
 
     // After the cooldown one probe goes through; it fails → open again, no retries on the probe.
-    clock.advance(30_000);
+    await clock.advance(30_000);
     await mailer.send(message);
     expect(down.calls).toHaveLength(4);
     expect(events).toEqual(['open:down', 'open:down']);
 
     // Next cooldown: the provider recovered; the probe succeeds and the circuit closes.
     down.setScript(['ok']);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     const result = await mailer.send(message);
     expect(result.provider).toBe('down');
     expect(events).toEqual(['open:down', 'open:down', 'close:down']);
@@ -115,7 +115,9 @@ describe('deadline and abort', () => {
   it('an already-aborted signal sends nothing', async () => {
     const provider = mockProvider();
     const mailer = createMailer({ providers: [provider] });
-    const error = (await mailer.send(message, { signal: AbortSignal.abort() }).catch((caught) => caught)) as SendError;
+    const error = (await mailer
+      .send(message, { signal: AbortSignal.abort() })
+      .catch((caught) => caught)) as SendError;
     expect(error.code).toBe('aborted');
     expect(provider.calls).toHaveLength(0);
   });
@@ -144,8 +146,13 @@ describe('strategies', () => {
       clock,
       strategy: { type: 'weighted', weights: { heavy: 3, light: 1 } },
     });
-    const outcomes = await mailer.sendMany(Array.from({ length: 400 }, () => message), { concurrency: 4 });
-    const share = outcomes.filter((outcome) => outcome.status === 'sent' && outcome.result.provider === 'heavy').length / 400;
+    const outcomes = await mailer.sendMany(
+      Array.from({ length: 400 }, () => message),
+      { concurrency: 4 },
+    );
+    const share =
+      outcomes.filter((outcome) => outcome.status === 'sent' && outcome.result.provider === 'heavy').length /
+      400;
     expect(share).toBeGreaterThan(0.68);
     expect(share).toBeLessThan(0.82);
 
@@ -176,7 +183,10 @@ describe('rate limit', () => {
       },
     });
     const mailer = createMailer({ providers: [ses], clock, rateLimits: { ses: { perSecond: 14 } } });
-    const outcomes = await mailer.sendMany(Array.from({ length: 42 }, () => message), { concurrency: 16 });
+    const outcomes = await mailer.sendMany(
+      Array.from({ length: 42 }, () => message),
+      { concurrency: 16 },
+    );
     expect(outcomes.every((outcome) => outcome.status === 'sent')).toBe(true);
     // In any one-second window at most 14 sends start (burst 14, then 14/s).
     for (const start of starts) {

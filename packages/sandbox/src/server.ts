@@ -44,7 +44,11 @@ export interface Sandbox {
 
 export const DEFAULT_CREDENTIALS: SandboxCredentials = {
   sendgrid: { apiKey: 'SG.sandbox-api-key' },
-  ses: { region: 'us-east-1', accessKeyId: 'AKIASANDBOXKEY000000', secretAccessKey: 'sandbox-secret-access-key' },
+  ses: {
+    region: 'us-east-1',
+    accessKeyId: 'AKIASANDBOXKEY000000',
+    secretAccessKey: 'sandbox-secret-access-key',
+  },
   mailgun: { apiKey: 'key-sandbox', domain: 'mg.sandbox.test' },
   postmark: { serverToken: 'sandbox-server-token' },
 };
@@ -94,7 +98,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const kind = SANDBOX_PROVIDERS.find((candidate) => candidate === prefix);
     if (!kind) return send(response, { status: 404, body: { error: `no sandbox provider at /${prefix}` } });
     const body = await readBody(request, maxBodyBytes);
-    if (body === null) return send(response, simulators[kind].renderFault({ kind: 'message_too_large' }, emptyRequest));
+    if (body === null)
+      return send(response, simulators[kind].renderFault({ kind: 'message_too_large' }, emptyRequest));
     requests[kind] += 1;
     const simulatorRequest = {
       method: request.method ?? 'GET',
@@ -116,7 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   function control(request: IncomingMessage, response: ServerResponse, path: string): void {
     if (path === 'messages' && request.method === 'GET') {
-      return send(response, {
+      send(response, {
         status: 200,
         body: messages.map((message) => ({
           ...message,
@@ -126,10 +131,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           })),
         })),
       });
+      return;
     }
     if (path === 'messages' && request.method === 'DELETE') {
       sandbox.reset();
-      return send(response, { status: 204 });
+      send(response, { status: 204 });
+      return;
     }
     send(response, { status: 404, body: { error: 'unknown sandbox control path' } });
   }

@@ -69,7 +69,10 @@ export class CircuitBreaker {
   onFailure(code: FailureCode): void {
     const wasProbe = this.probeInFlight;
     this.probeInFlight = false;
-    if (ACCOUNT_CODES.has(code)) return this.open(code);
+    if (ACCOUNT_CODES.has(code)) {
+      this.open(code);
+      return;
+    }
     if (!OUTAGE_CODES.has(code)) {
       // The provider answered (a 429, a rejected message): it is reachable.
       if (wasProbe) this.onSuccess();

@@ -113,6 +113,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
               signal: controller.signal,
               attempt,
               idempotencyKey: message.idempotencyKey ?? message.id,
+              ...(recipients ? { recipients } : {}),
             });
             const record: SendAttempt = {
               provider: provider.id,

@@ -100,7 +100,11 @@ export class GreylistGuard {
     const until = clock.now() + policy.domainMemoryMs;
     const remember = policy.domainMemoryMs > 0;
     if (remember) {
-      await store.set(`domain:${domain}`, JSON.stringify({ provider: fixed.id, until }), policy.domainMemoryMs);
+      await store.set(
+        `domain:${domain}`,
+        JSON.stringify({ provider: fixed.id, until }),
+        policy.domainMemoryMs,
+      );
     }
     await tracker.appendHistory(id, {
       time: clock.now(),

@@ -1,4 +1,4 @@
-/** Test kit for mailover users: a scriptable provider and a virtual clock. Import from `@mailover/core/testing`. */
+/** Test kit for mailover users: a scriptable provider, mock webhooks and a virtual clock. Import from `@mailover/core/testing`. */
 export {
   type MockCall,
   type MockProvider,
@@ -6,4 +6,5 @@ export {
   type MockStep,
   mockProvider,
 } from './mock-provider.js';
+export { type MockWebhookEvent, mockWebhooks } from './mock-webhooks.js';
 export { VirtualClock } from './virtual-clock.js';

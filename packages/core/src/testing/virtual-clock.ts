@@ -18,10 +18,17 @@ export class VirtualClock implements Clock {
   private sequence = 0;
   private scheduled = false;
   private readonly randomSource: () => number;
+  private readonly auto: boolean;
 
-  constructor(options: { start?: number; random?: () => number } = {}) {
+  /**
+   * @param options.start epoch ms to start at (default 2026-01-01)
+   * @param options.random the random source (default Math.random)
+   * @param options.auto jump to the next sleeper whenever idle (default true); false: only `advance()` moves time
+   */
+  constructor(options: { start?: number; random?: () => number; auto?: boolean } = {}) {
     this.time = options.start ?? Date.UTC(2026, 0, 1);
     this.randomSource = options.random ?? Math.random;
+    this.auto = options.auto ?? true;
   }
 
   now(): number {
@@ -54,12 +61,16 @@ export class VirtualClock implements Clock {
     });
   }
 
-  /** Move time forward by `ms`, waking every sleeper due by then, in order. */
-  advance(ms: number): void {
+  /**
+   * Move time forward by `ms`, waking every sleeper due by then in order, and letting each woken
+   * task run (and schedule more) before the next. Await it.
+   */
+  async advance(ms: number): Promise<void> {
     const until = this.time + ms;
     for (let timer = this.nextDue(until); timer; timer = this.nextDue(until)) {
       this.time = timer.at;
       timer.resolve();
+      await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
     }
     this.time = until;
   }
@@ -77,7 +88,7 @@ export class VirtualClock implements Clock {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || !this.auto) return;
     this.scheduled = true;
     // Two turns of the event loop let every promise chain that is already runnable run first.
     setImmediate(() =>
