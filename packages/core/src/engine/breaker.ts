@@ -23,6 +23,16 @@ export interface BreakerListener {
   close(): void;
 }
 
+/** Where instances share an open circuit: one instance seeing an outage spares the others. */
+export interface SharedCircuit {
+  /** Epoch ms until which another instance opened the circuit, if it did. */
+  openUntil(): Promise<number | undefined>;
+  /** Tell the other instances the circuit is open until `until`. */
+  open(until: number): Promise<void>;
+  /** Tell them it closed again. */
+  close(): Promise<void>;
+}
+
 /**
  * One provider's circuit breaker: closed → open after `failureThreshold` consecutive outage
  * failures (or at once for account failures) → half-open after `cooldownMs`, letting one probe
@@ -39,6 +49,7 @@ export class CircuitBreaker {
     private readonly cooldownMs: number,
     private readonly clock: Clock,
     private readonly listener: BreakerListener,
+    private readonly shared?: SharedCircuit,
   ) {}
 
   /** The state now (an open circuit past its cooldown reads as half-open). */
@@ -47,10 +58,16 @@ export class CircuitBreaker {
     return this.state;
   }
 
-  /** May a call go through now? In half-open, only one probe at a time. */
-  tryAcquire(): boolean {
+  /** May a call go through now? In half-open, only one probe at a time (per instance). */
+  async tryAcquire(): Promise<boolean> {
     const state = this.current();
-    if (state === 'closed') return true;
+    if (state === 'closed') {
+      if (!this.shared) return true;
+      // Another instance may have seen the outage already. A store that cannot answer must not
+      // stop sending: treat it as closed.
+      const until = await this.shared.openUntil().catch(() => undefined);
+      return until === undefined || until <= this.clock.now();
+    }
     if (state === 'open' || this.probeInFlight) return false;
     this.state = 'half-open';
     this.probeInFlight = true;
@@ -62,6 +79,7 @@ export class CircuitBreaker {
     this.consecutiveFailures = 0;
     if (this.state !== 'closed') {
       this.state = 'closed';
+      this.shared?.close().catch(() => undefined);
       this.listener.close();
     }
   }
@@ -86,6 +104,7 @@ export class CircuitBreaker {
     this.state = 'open';
     this.openUntil = this.clock.now() + this.cooldownMs;
     this.consecutiveFailures = 0;
+    this.shared?.open(this.openUntil).catch(() => undefined);
     this.listener.open(code, this.openUntil);
   }
 }

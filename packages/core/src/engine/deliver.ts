@@ -7,7 +7,7 @@ import { backoffDelay } from './backoff.js';
 import type { CircuitBreaker } from './breaker.js';
 import type { MailerEmitter } from './events.js';
 import { exceededLimit } from './limits.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { SendAttempt, SendOptions, SendResult } from './types.js';
 
 /** Why the engine aborted an in-flight call. */
@@ -19,7 +19,7 @@ export interface DeliveryDependencies {
   readonly clock: Clock;
   readonly emitter: MailerEmitter;
   readonly breakers: ReadonlyMap<string, CircuitBreaker>;
-  readonly buckets: ReadonlyMap<string, TokenBucket>;
+  readonly buckets: ReadonlyMap<string, RateLimiter>;
   readonly actions: Readonly<Record<FailureCode, FailureAction>>;
   readonly onAmbiguous: 'failover' | 'stop';
   readonly retry: {
@@ -92,7 +92,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
         const breaker = breakers.get(provider.id);
         for (let attempt = 1; ; attempt++) {
           if (controller.signal.aborted) fail(stopped(), describeStop(stopped()));
-          if (breaker && !breaker.tryAcquire()) {
+          if (breaker && !(await breaker.tryAcquire())) {
             emitter.emit('skip', {
               id: message.id,
               provider: provider.id,

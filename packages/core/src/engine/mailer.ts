@@ -10,10 +10,10 @@ import { type Scheduler, timerScheduler } from '../store/scheduler.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
-import { CircuitBreaker } from './breaker.js';
+import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
 import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
-import { TokenBucket } from './rate-limiter.js';
+import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
 import { type MessageStatus, Tracker } from './tracking.js';
 import type { MailerOptions, SendManyOptions, SendOptions, SendResult } from './types.js';
@@ -85,14 +85,22 @@ export function createMailer(options: CreateMailerOptions): Mailer {
             open: (code, until) => emitter.emit('circuit-open', { provider: provider.id, code, until }),
             close: () => emitter.emit('circuit-close', { provider: provider.id }),
           },
+          options.store ? sharedCircuit(options.store, provider.id, clock) : undefined,
         ),
       );
     }
   }
-  const buckets = new Map<string, TokenBucket>();
+  const buckets = new Map<string, RateLimiter>();
   for (const [id, limit] of Object.entries(options.rateLimits ?? {})) {
     if (!byId.has(id)) throw new MailoverError(`createMailer: rateLimits names unknown provider '${id}'`);
-    buckets.set(id, new TokenBucket(limit.perSecond, limit.burst ?? Math.max(1, limit.perSecond), clock));
+    const burst = limit.burst ?? Math.max(1, limit.perSecond);
+    const reserve = store.reserveToken?.bind(store);
+    buckets.set(
+      id,
+      reserve
+        ? new SharedTokenBucket(`rate:${id}`, limit.perSecond, burst, reserve, clock)
+        : new TokenBucket(limit.perSecond, burst, clock),
+    );
   }
 
   const deliver = createDeliver({
@@ -243,6 +251,19 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       await store.close?.();
     },
     providers: options.providers,
+  };
+}
+
+/** Share open circuits through a store the user passed (a shared one, such as Redis). */
+function sharedCircuit(store: Store, provider: string, clock: { now(): number }): SharedCircuit {
+  const key = `breaker:${provider}`;
+  return {
+    async openUntil() {
+      const value = await store.get(key);
+      return value === undefined ? undefined : Number(value);
+    },
+    open: (until) => store.set(key, String(until), Math.max(1, until - clock.now())),
+    close: () => store.delete(key),
   };
 }
 

@@ -1,10 +1,16 @@
 import type { Clock } from '../time.js';
 
+/** Paces sends to one provider. */
+export interface RateLimiter {
+  /** Resolve when a send may go out; reject when `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
 /**
  * A token bucket: `perSecond` sends sustained, bursts up to `burst`. Callers reserve a token and
  * wait for it, so concurrent senders queue in order instead of all hitting the provider's 429.
  */
-export class TokenBucket {
+export class TokenBucket implements RateLimiter {
   private tokens: number;
   private updatedAt: number;
 
@@ -36,5 +42,24 @@ export class TokenBucket {
     const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
     this.updatedAt = now;
+  }
+}
+
+/**
+ * A token bucket shared by every instance through the Store's `reserveToken` (atomic in Redis), so
+ * that N processes together stay under the provider's limit.
+ */
+export class SharedTokenBucket implements RateLimiter {
+  constructor(
+    private readonly key: string,
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly reserve: (key: string, perSecond: number, burst: number) => Promise<number>,
+    private readonly clock: Clock,
+  ) {}
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    const waitMs = await this.reserve(this.key, this.perSecond, this.burst);
+    if (waitMs > 0) await this.clock.sleep(waitMs, signal);
   }
 }

@@ -18,6 +18,12 @@ export interface Store {
   /** The whole list, oldest first (empty when absent). */
   list(key: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /**
+   * Optional: a token bucket shared by every instance. Reserve one token from bucket `key`
+   * (`perSecond` refill, `burst` capacity) and resolve to how many ms to wait before using it.
+   * Stores shared between processes implement it atomically; without it each process paces itself.
+   */
+  reserveToken?(key: string, perSecond: number, burst: number): Promise<number>;
   /** Release resources (connections, timers). */
   close?(): Promise<void>;
 }
