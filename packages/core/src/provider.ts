@@ -58,7 +58,7 @@ export interface WebhookContext {
 export interface ProviderWebhooks {
   /** Check authenticity on the raw bytes, before parsing. Resolves to null when authentic, or why not. */
   verify(request: WebhookRequest, context: WebhookContext): Promise<WebhookRejection | null>;
-  /** Parse an authentic request into normalized events. Throws on malformed bodies. */
+  /** Parse an authentic request into normalized events. Unreadable bodies: throw (answered 400) or return []. */
   parse(request: WebhookRequest): DeliveryEvent[];
 }
 
