@@ -10,9 +10,12 @@ import { exceededLimit } from './limits.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SendAttempt, SendOptions, SendResult } from './types.js';
 
-/** Why the engine aborted an in-flight call. */
-class StopReason {
-  constructor(readonly code: 'deadline_exceeded' | 'aborted') {}
+/** Why the engine aborted an in-flight call (an AbortError, as SDKs and fetch expect). */
+class StopReason extends Error {
+  override name = 'AbortError';
+  constructor(readonly code: 'deadline_exceeded' | 'aborted') {
+    super(code === 'aborted' ? 'the send was aborted by the caller' : 'the send deadline passed');
+  }
 }
 
 export interface DeliveryDependencies {
