@@ -9,3 +9,31 @@ export type {
   SandboxCredentials,
   SandboxProviderKind,
 } from './types.js';
+export type { BuiltWebhook, SandboxEventSpec } from './types.js';
+export {
+  buildSendGridWebhook,
+  generateSendGridWebhookKeys,
+  type SendGridWebhookBuildOptions,
+  type SendGridWebhookKeys,
+} from './webhooks/sendgrid.js';
+export {
+  buildSesSubscriptionConfirmation,
+  buildSesWebhook,
+  buildSesWebhooks,
+  generateSesWebhookKeys,
+  type SesWebhookKeyOptions,
+  type SesWebhookKeys,
+} from './webhooks/ses.js';
+export {
+  buildMailgunWebhook,
+  buildMailgunWebhooks,
+  generateMailgunWebhookKeys,
+  type MailgunWebhookBuildOptions,
+  type MailgunWebhookKeys,
+} from './webhooks/mailgun.js';
+export {
+  buildPostmarkWebhook,
+  buildPostmarkWebhooks,
+  generatePostmarkWebhookKeys,
+  type PostmarkWebhookKeys,
+} from './webhooks/postmark.js';

@@ -146,7 +146,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         return provider;
       });
     }
-    const order = orderProviders(options.providers, strategy, strategyState, clock.random);
+    const order = orderProviders(options.providers, strategy, strategyState, () => clock.random());
     if (!guard) return order;
     const routed = await guard.route(
       allRecipients(message).map((address) => address.address),

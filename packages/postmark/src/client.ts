@@ -1,0 +1,68 @@
+/**
+ * Building the `postmark` SDK client for one send. The SDK takes no per-call AbortSignal and drops
+ * response headers and error causes, but it accepts a `fetch`: ours joins the caller's signal to the
+ * SDK's own timeout and notes the Retry-After header and the network error code for classifyError.
+ */
+import type { ServerClient } from 'postmark';
+import type { PostmarkTransportDetails } from './errors.js';
+
+export type PostmarkModule = typeof import('postmark');
+
+/** The SDK's `useHttps` + `requestHost` for an endpoint URL; a path prefix is kept (`…:8025/postmark`). */
+export function hostOptions(
+  endpoint: string | undefined,
+): { useHttps: boolean; requestHost: string } | undefined {
+  if (endpoint === undefined) return undefined;
+  const url = new URL(endpoint);
+  const path = url.pathname.replace(/\/+$/, '');
+  // requestHost is pasted after `http(s)://`, so it must not carry the scheme itself.
+  return { useHttps: url.protocol === 'https:', requestHost: `${url.host}${path}` };
+}
+
+export interface CallClient {
+  readonly client: ServerClient;
+  /** Filled in as the call goes: attach it to the SDK's error. */
+  readonly transport: { -readonly [Key in keyof PostmarkTransportDetails]: PostmarkTransportDetails[Key] };
+}
+
+/** A client whose every request aborts with `signal` and reports what it saw into `transport`. */
+export function createCallClient(
+  sdk: PostmarkModule,
+  serverToken: string,
+  endpoint: string | undefined,
+  timeoutMs: number,
+  signal: AbortSignal,
+): CallClient {
+  const transport: CallClient['transport'] = {};
+  const callFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    const signals = init?.signal ? [init.signal, signal] : [signal];
+    try {
+      const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+      const retryAfter = response.headers.get('retry-after');
+      if (retryAfter !== null) transport.retryAfter = retryAfter;
+      return response;
+    } catch (error) {
+      const networkCode = causeCode(error);
+      if (networkCode !== undefined) transport.networkCode = networkCode;
+      throw error;
+    }
+  };
+  const client = new sdk.ServerClient(serverToken, {
+    ...hostOptions(endpoint),
+    // The SDK's timeout is in seconds and is a total deadline for the call.
+    timeout: timeoutMs / 1000,
+    fetch: callFetch,
+  });
+  return { client, transport };
+}
+
+/** The first Node error code in an error's cause chain (undici: `TypeError('fetch failed')` → cause). */
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
+    const fields = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof fields.code === 'string') return fields.code;
+    current = fields.cause ?? (Array.isArray(fields.errors) ? fields.errors[0] : undefined);
+  }
+  return undefined;
+}

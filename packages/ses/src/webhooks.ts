@@ -1,0 +1,182 @@
+/**
+ * SES delivery events over HTTP: SNS notifications (verified by their RSA signature) and EventBridge
+ * API-destination calls (verified by a shared header secret, as EventBridge signs nothing).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  ProviderWebhooks,
+  WebhookContext,
+  WebhookRejection,
+  WebhookRequest,
+} from '@mailover/core';
+import { parseSesEvent } from './events.js';
+import {
+  isSnsUrl,
+  requiredSnsFields,
+  SNS_MESSAGE_TYPES,
+  type SnsEnvelope,
+  type SnsMessageType,
+  verifySnsSignature,
+} from './sns.js';
+
+export interface SesWebhookOptions {
+  /** Fetch the PEM certificate at a SigningCertURL that passed the host check. Default: HTTPS GET with `fetch`, redirects refused. */
+  readonly fetchCertificate?: (url: string) => Promise<string>;
+  /** PEM certificates one of which must have issued the signing certificate (pin Amazon's CA). Default: none; the HTTPS fetch from an SNS host is the trust anchor. */
+  readonly issuerCertificates?: readonly string[];
+  /** Accept only messages from these SNS topics. Default: any topic. */
+  readonly topicArns?: readonly string[];
+  /** Confirm a verified SubscriptionConfirmation, e.g. `(url) => fetch(url).then(() => {})`. Default: none; it surfaces as an `unknown` event whose `raw.SubscribeURL` you can visit. */
+  readonly confirmSubscription?: (subscribeUrl: string) => Promise<void>;
+  /** Oldest SNS `Timestamp` accepted, in milliseconds. Default: 3 600 000 (SNS's longest retry window). */
+  readonly maxAgeMs?: number;
+  /** For EventBridge API destinations: the header name and secret the connection sends. Default: none, so EventBridge-shaped requests are refused. */
+  readonly eventBridge?: { readonly header: string; readonly secret: string };
+}
+
+const DEFAULT_MAX_AGE_MS = 60 * 60 * 1000;
+/** SNS clocks are good; anything further ahead is forged. */
+const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+/** SNS messages are at most 256 KiB; the envelope and JSON escaping add some. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const CERTIFICATE_CACHE_SIZE = 32;
+const ACCEPTED_MEDIA_TYPES = new Set(['text/plain', 'application/json']);
+
+/** `ProviderWebhooks` for SES events arriving through SNS or EventBridge. */
+export function sesWebhooks(providerId: string, options: SesWebhookOptions = {}): ProviderWebhooks {
+  const fetchCertificate = options.fetchCertificate ?? defaultFetchCertificate;
+  const certificates = new Map<string, Promise<string>>();
+  const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+
+  const certificateFor = (url: string): Promise<string> => {
+    let pending = certificates.get(url);
+    if (!pending) {
+      pending = fetchCertificate(url);
+      certificates.set(url, pending);
+      pending.catch(() => certificates.delete(url));
+      if (certificates.size > CERTIFICATE_CACHE_SIZE) certificates.delete(certificates.keys().next().value!);
+    }
+    return pending;
+  };
+
+  return {
+    async verify(request: WebhookRequest, context: WebhookContext): Promise<WebhookRejection | null> {
+      const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!ACCEPTED_MEDIA_TYPES.has(mediaType))
+        return reject(415, `Unsupported content type "${mediaType}".`);
+      if (request.body.byteLength > MAX_BODY_BYTES) return reject(413, 'Body too large for an SNS message.');
+      const body = parseJson(request.body);
+      if (!isObject(body)) return reject(400, 'Body is not a JSON object.');
+
+      if (typeof body['detail-type'] === 'string' && 'detail' in body) {
+        return verifyEventBridge(request, options.eventBridge);
+      }
+      if (!SNS_MESSAGE_TYPES.includes(body.Type as SnsMessageType)) {
+        return reject(401, 'Not a signed SNS message.');
+      }
+      const headerType = request.headers.get('x-amz-sns-message-type');
+      if (headerType !== null && headerType !== body.Type)
+        return reject(400, 'SNS message type header and body disagree.');
+      const envelope = body as SnsEnvelope;
+      const missing = requiredSnsFields(envelope.Type).filter((key) => typeof envelope[key] !== 'string');
+      if (missing.length > 0) return reject(400, `SNS message lacks ${missing.join(', ')}.`);
+      if (options.topicArns && !options.topicArns.includes(envelope.TopicArn!)) {
+        return reject(403, 'SNS topic not allowed.');
+      }
+      if (!isSnsUrl(envelope.SigningCertURL!)) return reject(401, 'SigningCertURL is not an Amazon SNS URL.');
+      const sentAt = Date.parse(envelope.Timestamp!);
+      const now = context.now();
+      if (Number.isNaN(sentAt)) return reject(400, 'SNS Timestamp is not a date.');
+      if (now - sentAt > maxAgeMs || sentAt - now > MAX_FUTURE_SKEW_MS) {
+        return reject(401, 'SNS message is stale or from the future.');
+      }
+      let certificate: string;
+      try {
+        certificate = await certificateFor(envelope.SigningCertURL!);
+      } catch {
+        return reject(401, 'SNS signing certificate could not be fetched.');
+      }
+      if (!verifySnsSignature(envelope, certificate, now, options.issuerCertificates)) {
+        return reject(401, 'SNS signature does not verify.');
+      }
+      if (envelope.Type === 'SubscriptionConfirmation' && options.confirmSubscription) {
+        if (isSnsUrl(envelope.SubscribeURL!, false)) {
+          // A failed confirmation is not a forgery: the message still surfaces as an event to act on.
+          await options.confirmSubscription(envelope.SubscribeURL!).catch(() => undefined);
+        }
+      }
+      return null;
+    },
+
+    parse(request: WebhookRequest): DeliveryEvent[] {
+      const body = JSON.parse(Buffer.from(request.body).toString('utf8'));
+      return parseBody(body, providerId);
+    },
+  };
+}
+
+/** SNS envelope, EventBridge event, bare SES record, or an array of them → events. Throws when malformed. */
+export function parseBody(body: unknown, providerId: string): DeliveryEvent[] {
+  if (Array.isArray(body)) return body.flatMap((item) => parseBody(item, providerId));
+  if (!isObject(body)) throw new TypeError('Webhook body is not a JSON object.');
+  if (SNS_MESSAGE_TYPES.includes(body.Type as SnsMessageType)) {
+    if (body.Type !== 'Notification') return [snsOnlyEvent(body, providerId)];
+    if (typeof body.Message !== 'string') throw new TypeError('SNS notification without a Message.');
+    const record = parseJson(Buffer.from(body.Message, 'utf8'));
+    // Anything else on the topic (SES's AmazonSnsSubscriptionSucceeded notice, a test message) is not malformed.
+    if (!isObject(record) || !isObject(record.mail)) return [snsOnlyEvent(body, providerId)];
+    return parseSesEvent(record, providerId);
+  }
+  if (typeof body['detail-type'] === 'string' && 'detail' in body)
+    return parseSesEvent(body.detail, providerId);
+  return parseSesEvent(body, providerId);
+}
+
+/** Confirmations and notices that carry no delivery: surfaced so someone can act on them. */
+function snsOnlyEvent(envelope: Record<string, unknown>, providerId: string): DeliveryEvent {
+  const time = Date.parse(String(envelope.Timestamp));
+  return {
+    type: 'unknown',
+    provider: providerId,
+    recipient: '',
+    time: Number.isNaN(time) ? 0 : time,
+    eventId: `sns:${String(envelope.MessageId)}`,
+    raw: envelope,
+  };
+}
+
+function verifyEventBridge(
+  request: WebhookRequest,
+  expected: SesWebhookOptions['eventBridge'],
+): WebhookRejection | null {
+  if (!expected) return reject(401, 'EventBridge events are not enabled (no webhook.eventBridge secret).');
+  const given = Buffer.from(request.headers.get(expected.header) ?? '');
+  const secret = Buffer.from(expected.secret);
+  if (given.length !== secret.length || !timingSafeEqual(given, secret)) {
+    return reject(401, 'EventBridge secret header does not match.');
+  }
+  return null;
+}
+
+async function defaultFetchCertificate(url: string): Promise<string> {
+  const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`SNS certificate fetch failed with HTTP ${response.status}.`);
+  return response.text();
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function reject(status: WebhookRejection['status'], reason: string): WebhookRejection {
+  return { status, reason };
+}
