@@ -20,13 +20,18 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     } else throw new Error(`Unknown argument ${argument}\n\n${USAGE}`);
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535\n\n${USAGE}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535\n\n${USAGE}`);
   if (!/^127\.|^localhost$|^::1$/.test(host)) throw new Error('--host must be a loopback address');
   const sandbox = await startSandbox({ port, host });
-  if (json) console.log(JSON.stringify({ url: sandbox.url, endpoints: sandbox.endpoints, credentials: sandbox.credentials }));
+  if (json)
+    console.log(
+      JSON.stringify({ url: sandbox.url, endpoints: sandbox.endpoints, credentials: sandbox.credentials }),
+    );
   else {
     console.log(`mailover sandbox listening on ${sandbox.url}\n`);
-    for (const [kind, endpoint] of Object.entries(sandbox.endpoints)) console.log(`  ${kind.padEnd(9)} ${endpoint}`);
+    for (const [kind, endpoint] of Object.entries(sandbox.endpoints))
+      console.log(`  ${kind.padEnd(9)} ${endpoint}`);
     console.log(`\ncredentials:\n${JSON.stringify(sandbox.credentials, null, 2)}`);
     console.log(`\naccepted messages: GET ${sandbox.url}/_sandbox/messages`);
   }
