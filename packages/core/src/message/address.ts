@@ -1,0 +1,157 @@
+/**
+ * Email addresses as users write them: parse `"Name" <mailbox>` strings and check the mailbox
+ * against a pragmatic RFC 5321 grammar, with internationalized domains converted to ASCII (IDNA)
+ * and non-ASCII local parts allowed (SMTPUTF8, RFC 6531). Each check returns the reason in words,
+ * never throws, so the zod schema can report it at the right path.
+ */
+import { domainToASCII } from 'node:url';
+
+/** A check that failed: the reason, phrased to follow the field name. */
+export interface Refusal {
+  readonly problem: string;
+}
+
+/** A value quoted for an error message: control characters escaped, long values cut short. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
+
+/** CR, LF or NUL anywhere, or undefined: the characters that would let a value inject headers. */
+export function lineBreakProblem(value: string): string | undefined {
+  if (/[\r\n]/.test(value)) {
+    return 'contains a line break (CR or LF), refused to prevent header injection; remove it';
+  }
+  if (value.includes('\0')) return 'contains a NUL character; remove it';
+  return undefined;
+}
+
+// RFC 5322 atext, plus any non-ASCII character except C1 controls, line separators and lone
+// surrogates (RFC 6532 lets UTF-8 into local parts).
+const NON_ASCII = '\\u00A0-\\u2027\\u202A-\\uD7FF\\uE000-\\uFFFF\\u{10000}-\\u{10FFFF}';
+const ATEXT = `[A-Za-z0-9!#$%&'*+/=?^_\`{|}~-${NON_ASCII}]`;
+const DOT_ATOM = new RegExp(`^${ATEXT}+(?:\\.${ATEXT}+)*$`, 'u');
+// RFC 5321 Quoted-string: qtextSMTP or a backslash followed by any printable ASCII.
+const QUOTED_STRING = new RegExp(
+  `^"(?:[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E${NON_ASCII}]|\\\\[\\x20-\\x7E])*"$`,
+  'u',
+);
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const octets = (text: string): number => Buffer.byteLength(text);
+
+/**
+ * The mailbox with its domain in ASCII (`ada@xn--bcher-kva.example`), or why it is not one.
+ * The local part keeps its case; the domain is lower-cased, as IDNA does.
+ */
+export function checkMailbox(mailbox: string): string | Refusal {
+  const injection = lineBreakProblem(mailbox);
+  if (injection) return { problem: injection };
+  if (mailbox.trim() === '') return { problem: 'is empty; give an address such as "ada@example.com"' };
+  if (mailbox !== mailbox.trim()) {
+    return { problem: `${quote(mailbox)} has spaces around it; remove them` };
+  }
+  const at = mailbox.lastIndexOf('@');
+  if (at === -1) {
+    return {
+      problem: `${quote(mailbox)} is not an email address (no "@"); expected something like "ada@example.com"`,
+    };
+  }
+  const local = mailbox.slice(0, at);
+  const domain = mailbox.slice(at + 1);
+  const localProblem = checkLocalPart(local);
+  if (localProblem) return { problem: `${quote(mailbox)}: ${localProblem}` };
+  const ascii = domainInAscii(domain);
+  if (typeof ascii !== 'string') return { problem: `${quote(mailbox)}: ${ascii.problem}` };
+  const address = `${local}@${ascii}`;
+  // RFC 5321 §4.5.3.1.3: a path is at most 256 octets including the angle brackets.
+  if (octets(address) > 254)
+    return { problem: `${quote(mailbox)} is longer than 254 octets, the SMTP limit` };
+  return address;
+}
+
+function checkLocalPart(local: string): string | undefined {
+  if (local === '') return 'nothing before the "@"; add the mailbox name';
+  if (octets(local) > 64) return 'the part before the "@" is longer than 64 octets, the SMTP limit';
+  if (local.startsWith('"')) {
+    return QUOTED_STRING.test(local)
+      ? undefined
+      : 'the quoted part before the "@" is not closed or holds a bare quote or backslash; escape them with a backslash';
+  }
+  if (DOT_ATOM.test(local)) return undefined;
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+    return 'the part before the "@" starts or ends with a dot or has two dots in a row; fix the typo';
+  }
+  if (local.includes('@')) return 'holds more than one "@"; check for a typo or a missing separator';
+  return 'the part before the "@" holds a space or a character such as , ; : < > ( ) [ ] \\ " that is only allowed inside quotes; fix the typo';
+}
+
+/** The domain converted to ASCII (IDNA, lower case), or why it cannot receive mail. */
+export function domainInAscii(domain: string): string | Refusal {
+  if (domain === '') return { problem: 'nothing after the "@"; add the domain' };
+  if (domain.startsWith('[')) {
+    return { problem: 'address literals such as [192.0.2.1] are not accepted; use a domain name' };
+  }
+  const labelsProblem = `the domain ${quote(domain)} may only hold letters, digits and hyphens between dots (no empty labels, no hyphen at either end of a label)`;
+  // Checked before IDNA, which would percent-decode ("ex%41.com" → "exa.com") or drop characters.
+  if (/[^A-Za-z0-9.\-\u0080-\u{10FFFF}]/u.test(domain)) return { problem: labelsProblem };
+  // domainToASCII answers '' for what IDNA rejects (bad punycode in xn-- labels too), and maps
+  // full-width dots and case, so ASCII and Unicode domains come out in one canonical form.
+  const ascii = domainToASCII(domain);
+  if (ascii === '')
+    return { problem: `the domain ${quote(domain)} is not a valid (internationalized) domain name` };
+  const labels = ascii.split('.');
+  if (labels.length < 2) {
+    return {
+      problem: `the domain ${quote(domain)} has no dot; use a fully qualified domain such as "example.com"`,
+    };
+  }
+  if (ascii.length > 253) return { problem: `the domain ${quote(domain)} is longer than 253 characters` };
+  for (const label of labels) {
+    if (label.length > 63)
+      return { problem: `the domain ${quote(domain)} has a label longer than 63 characters` };
+    if (!LABEL.test(label)) {
+      return { problem: labelsProblem };
+    }
+  }
+  if (/^\d+$/.test(labels[labels.length - 1]!)) {
+    return { problem: `the domain ${quote(domain)} looks like an IP address; use a domain name` };
+  }
+  return ascii;
+}
+
+/** A display name and a mailbox from one written address, not yet checked. */
+export interface WrittenAddress {
+  readonly address: string;
+  readonly name?: string;
+}
+
+/**
+ * Split `Name <mailbox>`, `"Last, First" <mailbox>`, `<mailbox>` or a bare mailbox.
+ * A quoted name loses its quotes and backslash escapes; the name is trimmed, and dropped if empty.
+ */
+export function splitWrittenAddress(text: string): WrittenAddress | Refusal {
+  const trimmed = text.trim();
+  if (!trimmed.endsWith('>')) {
+    // A quoted local part may hold commas; anything else with one is a list in a string.
+    if (!trimmed.startsWith('"') && (trimmed.includes(',') || trimmed.includes(';'))) {
+      return {
+        problem: `${quote(text)} looks like several addresses in one string; pass each recipient as its own array element`,
+      };
+    }
+    if (/\s/.test(trimmed) && !trimmed.startsWith('"')) {
+      return {
+        problem: `${quote(text)} holds a space; write a name and address as "Ada Lovelace <ada@example.com>"`,
+      };
+    }
+    return { address: trimmed };
+  }
+  const open = trimmed.lastIndexOf('<');
+  if (open === -1)
+    return { problem: `${quote(text)} ends with ">" but has no "<"; write it as "Name <ada@example.com>"` };
+  const address = trimmed.slice(open + 1, -1).trim();
+  let name = trimmed.slice(0, open).trim();
+  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) {
+    name = name.slice(1, -1).replace(/\\(.)/gsu, '$1').trim();
+  }
+  return name === '' ? { address } : { address, name };
+}

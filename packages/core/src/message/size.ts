@@ -1,0 +1,69 @@
+/** How big a message is on the wire, by part, and the issue when it is over the limit. */
+import type { ValidationIssue } from '../errors.js';
+import type { Address, NormalizedMessage } from './types.js';
+
+/** Estimated wire size of each part of a message, in bytes. */
+export interface MessageSize {
+  readonly text: number;
+  readonly html: number;
+  readonly attachments: number;
+  readonly headers: number;
+  readonly total: number;
+}
+
+type Measured = Omit<NormalizedMessage, 'sizeBytes'>;
+
+/** Bodies as UTF-8, attachments base64-encoded (4 bytes per 3), headers as `Name: value\r\n` lines. */
+export function measureMessage(message: Measured): MessageSize {
+  const text = message.text === undefined ? 0 : Buffer.byteLength(message.text);
+  const html = message.html === undefined ? 0 : Buffer.byteLength(message.html);
+  let attachments = 0;
+  for (const attachment of message.attachments) attachments += Math.ceil(attachment.content.length / 3) * 4;
+  let headers = line('From', Buffer.byteLength(addressText(message.from)));
+  for (const [name, list] of [
+    ['To', message.to],
+    ['Cc', message.cc],
+    ['Bcc', message.bcc],
+    ['Reply-To', message.replyTo],
+  ] as const) {
+    if (list.length > 0)
+      headers += line(
+        name,
+        list.reduce((sum, item) => sum + Buffer.byteLength(addressText(item)) + 2, 0),
+      );
+  }
+  headers +=
+    line('Subject', Buffer.byteLength(message.subject)) + line('Message-ID', message.messageId.length);
+  for (const [name, value] of Object.entries(message.headers))
+    headers += line(name, Buffer.byteLength(value));
+  return { text, html, attachments, headers, total: text + html + attachments + headers };
+}
+
+function line(name: string, valueBytes: number): number {
+  return name.length + 2 + valueBytes + 2;
+}
+
+function addressText(address: Address): string {
+  return address.name === undefined ? address.address : `"${address.name}" <${address.address}>`;
+}
+
+/** The issue for a message over `limit`, at the path of its largest part. */
+export function oversizeIssue(size: MessageSize, limit: number): ValidationIssue {
+  const parts = [
+    ['attachments', size.attachments],
+    ['html', size.html],
+    ['text', size.text],
+    ['headers', size.headers],
+  ] as const;
+  const [path, bytes] = parts.reduce((largest, part) => (part[1] > largest[1] ? part : largest));
+  const advice = path === 'attachments' ? 'link to large files instead of attaching them' : `shorten ${path}`;
+  return {
+    path,
+    message: `the message is ${describeBytes(size.total)} on the wire, over the ${describeBytes(limit)} limit (maxMessageBytes); its largest part is ${path}, at ${describeBytes(bytes)}: ${advice}, or raise maxMessageBytes if every provider accepts more`,
+  };
+}
+
+function describeBytes(bytes: number): string {
+  const mebibytes = bytes / (1024 * 1024);
+  return mebibytes >= 1 ? `${mebibytes.toFixed(1)} MiB (${bytes} bytes)` : `${bytes} bytes`;
+}
