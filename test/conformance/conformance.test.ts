@@ -132,7 +132,11 @@ describe.each(KINDS)('%s adapter, through its official SDK, against the sandbox'
       expect(own).toHaveLength(expected.calls === 'once' ? 1 : own[0]?.code === 'unknown' ? 2 : 3);
       expect(result.provider).toBe('backup');
       expect(backup.calls).toHaveLength(1);
-      if (fault === 'rate_limited') expect(own[0]?.retryAfterMs).toBe(1_000);
+      if (fault === 'rate_limited') {
+        // Mailgun drops headers: its wait comes from the body's "try again after <date>" (second precision).
+        expect(own[0]?.retryAfterMs).toBeGreaterThan(0);
+        expect(own[0]?.retryAfterMs).toBeLessThanOrEqual(1_000);
+      }
       if (fault === 'hang') expect(own[0]?.outcome).toBe('unknown');
       assertNoSecrets([result, events]);
     },

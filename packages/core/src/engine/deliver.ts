@@ -174,7 +174,9 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           const honoured =
             failure.retryAfterMs !== undefined && failure.retryAfterMs <= retry.maxRetryAfterMs;
           if (failure.retryAfterMs !== undefined && !honoured) break; // a long wait: fail over instead
-          const delayMs = honoured ? failure.retryAfterMs! : backoffDelay(attempt, retry, () => clock.random());
+          const delayMs = honoured
+            ? failure.retryAfterMs!
+            : backoffDelay(attempt, retry, () => clock.random());
           if (clock.now() + delayMs >= deadlineAt) break; // no time for a retry: try the next provider
           emitter.emit('retry', {
             id: message.id,

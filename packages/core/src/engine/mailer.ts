@@ -93,7 +93,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const buckets = new Map<string, RateLimiter>();
   for (const [id, limit] of Object.entries(options.rateLimits ?? {})) {
     if (!byId.has(id)) throw new MailoverError(`createMailer: rateLimits names unknown provider '${id}'`);
-    const burst = limit.burst ?? Math.max(1, limit.perSecond);
+    const burst = limit.burst ?? 1;
     const reserve = store.reserveToken?.bind(store);
     buckets.set(
       id,

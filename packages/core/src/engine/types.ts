@@ -69,7 +69,7 @@ export interface BreakerOptions {
 export interface RateLimitOptions {
   /** Sustained sends per second (e.g. SES's account rate, 14). */
   readonly perSecond: number;
-  /** Largest burst. Default: `perSecond` (at least 1). */
+  /** Sends allowed at once before pacing starts. Default 1: evenly spaced, never over the rate in any window. */
   readonly burst?: number;
 }
 

@@ -48,7 +48,7 @@ export function mockWebhooks(options: {
           time,
           eventId:
             item.eventId ??
-            `${item.mailoverId ?? item.providerMessageId}:${item.recipient}:${item.type}:${time}:${index}`,
+            `${item.mailoverId ?? item.providerMessageId}:${item.recipient}:${item.type}:${time}:${item.attempt ?? index}`,
           raw: item,
           ...(item.mailoverId ? { mailoverId: item.mailoverId } : {}),
           ...(item.providerMessageId ? { providerMessageId: item.providerMessageId } : {}),
