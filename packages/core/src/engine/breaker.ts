@@ -101,6 +101,8 @@ export class CircuitBreaker {
   }
 
   private open(code: FailureCode): void {
+    // Calls already in flight when the circuit opened fail too: that is no news.
+    if (this.state === 'open' && this.clock.now() < this.openUntil) return;
     this.state = 'open';
     this.openUntil = this.clock.now() + this.cooldownMs;
     this.consecutiveFailures = 0;
