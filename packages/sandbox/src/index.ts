@@ -1,4 +1,20 @@
-export { DEFAULT_CREDENTIALS, type Sandbox, type SandboxOptions, startSandbox } from './server.js';
+export {
+  DEFAULT_CREDENTIALS,
+  type Sandbox,
+  type SandboxOptions,
+  type SandboxWebhooks,
+  startSandbox,
+} from './server.js';
+export {
+  buildWebhook,
+  generateSandboxWebhookKeys,
+  type OutcomeScript,
+  type OutcomeStep,
+  outcomeByAddress,
+  type SandboxWebhookKeys,
+  type SandboxWebhookOptions,
+  type WebhookDelivery,
+} from './webhook-dispatch.js';
 export type { StandingFault } from './faults.js';
 export type {
   AcceptedMessage,

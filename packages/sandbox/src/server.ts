@@ -4,6 +4,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { FaultPlan, seededRandom } from './faults.js';
 import { simulators } from './providers/index.js';
 import {
+  generateSandboxWebhookKeys,
+  type SandboxWebhookKeys,
+  type SandboxWebhookOptions,
+  WebhookDispatcher,
+  type WebhookDelivery,
+} from './webhook-dispatch.js';
+import {
   type AcceptedMessage,
   SANDBOX_PROVIDERS,
   type SandboxCredentials,
@@ -23,6 +30,31 @@ export interface SandboxOptions {
   readonly seed?: number;
   /** Largest request body accepted, bytes. Default 40 MiB. */
   readonly maxBodyBytes?: number;
+  /** POST signed delivery events for accepted messages, in each provider's real format. Default: off. */
+  readonly webhooks?: SandboxWebhookOptions;
+}
+
+/** The sandbox's webhook side: its signing keys, the options that make each adapter verify them, what it sent. */
+export interface SandboxWebhooks {
+  readonly keys: SandboxWebhookKeys;
+  /** Spread into each adapter's options to verify the sandbox's signed webhooks. */
+  readonly adapterOptions: {
+    readonly sendgrid: { readonly webhookPublicKey: string };
+    readonly mailgun: { readonly webhookSigningKey: string };
+    readonly postmark: { readonly webhookAuth: { readonly username: string; readonly password: string } };
+    /** A function: SES keys need `openssl`, so they are made on first use. */
+    readonly ses: () => {
+      readonly webhook: {
+        readonly fetchCertificate: (url: string) => Promise<string>;
+        readonly issuerCertificates: readonly string[];
+        readonly topicArns: readonly string[];
+      };
+    };
+  };
+  /** Every webhook POST made so far. */
+  readonly deliveries: readonly WebhookDelivery[];
+  /** Resolves when every scheduled event has been POSTed. */
+  settled(): Promise<void>;
 }
 
 export interface Sandbox {
@@ -37,6 +69,7 @@ export interface Sandbox {
   readonly requests: Readonly<Record<SandboxProviderKind, number>>;
   /** Script faults per provider. */
   readonly faults: FaultPlan;
+  readonly webhooks: SandboxWebhooks;
   /** Forget accepted messages and request counts. */
   reset(): void;
   close(): Promise<void>;
@@ -64,6 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   >;
   const faults = new FaultPlan(seededRandom(options.seed ?? 1));
   const sockets = new Set<Socket>();
+  const keys = generateSandboxWebhookKeys();
+  const dispatcher = new WebhookDispatcher(options.webhooks ?? { urls: {} }, keys);
 
   const contextFor = (kind: SandboxProviderKind): SimulatorContext => ({
     credentials,
@@ -72,6 +107,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accept(message) {
       const accepted: AcceptedMessage = { ...message, provider: kind, receivedAt: Date.now() };
       messages.push(accepted);
+      dispatcher.dispatch(accepted);
       return accepted;
     },
   });
@@ -160,11 +196,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     messages,
     requests,
     faults,
+    webhooks: {
+      keys,
+      deliveries: dispatcher.deliveries,
+      settled: () => dispatcher.settled(),
+      adapterOptions: {
+        sendgrid: { webhookPublicKey: keys.sendgrid.publicKey },
+        mailgun: { webhookSigningKey: keys.mailgun.signingKey },
+        postmark: { webhookAuth: { username: keys.postmark.username, password: keys.postmark.password } },
+        ses: () => {
+          const ses = keys.ses();
+          return {
+            webhook: {
+              fetchCertificate: async (url: string) => {
+                if (url !== ses.certificateUrl) throw new Error(`unexpected certificate URL ${url}`);
+                return ses.certificatePem;
+              },
+              issuerCertificates: [ses.caCertificatePem],
+              topicArns: [ses.topicArn],
+            },
+          };
+        },
+      },
+    },
     reset() {
       messages.length = 0;
       for (const kind of SANDBOX_PROVIDERS) requests[kind] = 0;
     },
     close() {
+      dispatcher.close();
       return new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());

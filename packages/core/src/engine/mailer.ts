@@ -209,10 +209,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const webhooks = createWebhookEndpoint({
     providers: byId,
     maxBodyBytes: options.maxWebhookBytes ?? 5 * 1024 * 1024,
-    context: {
-      now: () => clock.now(),
-      rememberOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
-    },
+    now: () => clock.now(),
+    claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
+    releaseOnce: (key) => store.delete(`once:${key}`),
     async ingest(events) {
       let stored = 0;
       let duplicates = 0;

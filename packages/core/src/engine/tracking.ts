@@ -181,9 +181,14 @@ export class Tracker {
   async status(id: string): Promise<MessageStatus | undefined> {
     const [record, rawHistory] = await Promise.all([this.record(id), this.store.list(`hist:${id}`)]);
     if (!record) return undefined;
-    const history = rawHistory
-      .map((line) => JSON.parse(line) as HistoryEntry)
-      .sort((a, b) => a.time - b.time);
+    // Arrival order: provider clocks (SendGrid's are whole seconds) must not reorder what we saw.
+    // Acceptance comes first even when a fast webhook arrived before send() recorded it.
+    const entries = rawHistory.map((line) => JSON.parse(line) as HistoryEntry);
+    const history = [
+      ...entries.filter((entry) => entry.type === 'accepted'),
+      ...entries.filter((entry) => entry.type !== 'accepted'),
+    ];
+
     const recipients: Record<string, RecipientStatus> = {};
     for (const address of record.recipients) {
       recipients[address] = { state: 'accepted', provider: record.provider, updatedAt: record.acceptedAt };

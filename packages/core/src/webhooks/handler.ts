@@ -15,7 +15,11 @@ export interface WebhookOutcome {
 
 export interface WebhookDependencies {
   readonly providers: ReadonlyMap<string, Provider>;
-  readonly context: WebhookContext;
+  readonly now: () => number;
+  /** Claim a replay token; resolves true the first time. */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  /** Release a claimed token again (the request failed, so the provider's retry must pass). */
+  releaseOnce(key: string): Promise<void>;
   /** Largest body accepted, bytes. */
   readonly maxBodyBytes: number;
   /** Store the events; resolves once they are durable. Throws when they could not be stored. */
@@ -35,9 +39,21 @@ export interface WebhookEndpoint {
 class TooLarge extends Error {}
 
 export function createWebhookEndpoint(dependencies: WebhookDependencies): WebhookEndpoint {
-  const { providers, context, maxBodyBytes } = dependencies;
+  const { providers, maxBodyBytes } = dependencies;
 
   async function handleRaw(providerId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+    // Replay tokens claimed while verifying this request; released if it is not stored after all.
+    const claimed: string[] = [];
+    const context: WebhookContext = {
+      now: dependencies.now,
+      async rememberOnce(key, ttlMs) {
+        const first = await dependencies.claimOnce(key, ttlMs);
+        if (first) claimed.push(key);
+        return first;
+      },
+    };
+    const release = () =>
+      Promise.all(claimed.map((key) => dependencies.releaseOnce(key).catch(() => undefined)));
     const webhooks = providers.get(providerId)?.webhooks;
     if (!webhooks) return refuse(404, `no webhook verification configured for provider '${providerId}'`);
     if (request.method.toUpperCase() !== 'POST') return refuse(405, 'webhooks are POSTed');
@@ -48,6 +64,7 @@ export function createWebhookEndpoint(dependencies: WebhookDependencies): Webhoo
       if (rejection) return refuse(rejection.status, rejection.reason);
       events = webhooks.parse(request);
     } catch (error) {
+      await release();
       return refuse(400, `malformed webhook: ${error instanceof Error ? error.message : 'unreadable'}`);
     }
     try {
@@ -55,6 +72,7 @@ export function createWebhookEndpoint(dependencies: WebhookDependencies): Webhoo
       return { status: 200, body: { ok: true, stored, duplicates } };
     } catch (error) {
       // 5xx makes the provider deliver the webhook again later: nothing is lost.
+      await release();
       return refuse(503, `events not stored: ${error instanceof Error ? error.message : 'store failure'}`);
     }
   }
