@@ -53,3 +53,5 @@ export {
   generatePostmarkWebhookKeys,
   type PostmarkWebhookKeys,
 } from './webhooks/postmark.js';
+export type { SmtpDeliveryOptions } from './smtp-delivery.js';
+export * from './simulation/index.js';

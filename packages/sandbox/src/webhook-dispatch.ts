@@ -1,4 +1,6 @@
+import { attemptSmtpDelivery, type SmtpDeliveryOptions, wantsSmtp } from './smtp-delivery.js';
 import type { AcceptedMessage, BuiltWebhook, SandboxEventSpec, SandboxProviderKind } from './types.js';
+
 import {
   buildMailgunWebhook,
   generateMailgunWebhookKeys,
@@ -38,6 +40,8 @@ export interface SandboxWebhookOptions {
   readonly stepMs?: number;
   /** Tries per webhook request (providers re-deliver on non-2xx). Default 3. */
   readonly tries?: number;
+  /** Deliver over real SMTP (to Postfix + postgrey, say) instead of playing the outcome script. */
+  readonly smtp?: SmtpDeliveryOptions;
 }
 
 /** The keys the sandbox signs webhooks with: configure the adapters' verification with these. */
@@ -157,6 +161,7 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly outcome: OutcomeScript;
+  private closed = false;
 
   constructor(
     private readonly options: SandboxWebhookOptions,
@@ -169,8 +174,47 @@ export class WebhookDispatcher {
     const url = this.options.urls[message.provider];
     if (!url) return;
     const recipients = [...message.to, ...message.cc, ...message.bcc].map((address) => address.address);
-    for (const recipient of recipients)
-      this.play(message, recipient, url, [...this.outcome(message, recipient)]);
+    for (const recipient of recipients) {
+      if (wantsSmtp(this.options.smtp, recipient))
+        this.deliverOverSmtp(this.options.smtp, message, recipient, url, 1);
+      else this.play(message, recipient, url, [...this.outcome(message, recipient)]);
+    }
+  }
+
+  /** Real SMTP attempts on the provider's schedule until one is answered 2xx or 5xx, or the schedule ends. */
+  private deliverOverSmtp(
+    smtp: SmtpDeliveryOptions,
+    message: AcceptedMessage,
+    recipient: string,
+    url: string,
+    attempt: number,
+  ): void {
+    if (attempt > smtp.scheduleMs.length) return;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        const job = attemptSmtpDelivery(smtp, message, recipient, attempt)
+          .then((step) => {
+            const event: SandboxEventSpec = {
+              type: step.type,
+              message,
+              recipient,
+              time: Date.now(),
+              ...(step.smtpReply ? { smtpReply: step.smtpReply } : {}),
+              attempt,
+              ...(step.sendingIp ? { sendingIp: step.sendingIp } : {}),
+            };
+            return this.post(message.provider, url, event).then(() => step.type === 'deferred');
+          })
+          .then((again) => {
+            if (again && !this.closed) this.deliverOverSmtp(smtp, message, recipient, url, attempt + 1);
+          })
+          .finally(() => this.inFlight.delete(job));
+        this.inFlight.add(job);
+      },
+      smtp.scheduleMs[attempt - 1],
+    );
+    this.timers.add(timer);
   }
 
   /** One recipient's steps in order: each is POSTed only after the previous one was answered. */
@@ -206,6 +250,7 @@ export class WebhookDispatcher {
   }
 
   close(): void {
+    this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

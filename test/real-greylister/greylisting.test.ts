@@ -1,0 +1,164 @@
+/**
+ * The greylisting loop on a real greylister: Postfix + postgrey on loopback (delay 3 s, keyed by
+ * /24, as postgrey ≥ 1.37 does). The "rotating" provider is SendGrid through its official SDK and
+ * the sandbox, whose MTA delivers over real SMTP from a new /24 on every retry and reports each
+ * 450 through a signed SendGrid webhook. The fixed-IP provider is @mailover/smtp sending from one
+ * address.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMailer, type Mailer, type MessageStatus } from '@mailover/core';
+import { type Sandbox, startSandbox } from '@mailover/sandbox';
+import { sendgrid } from '@mailover/sendgrid';
+import { smtp } from '@mailover/smtp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RealGreylister, startRealGreylister, unavailableReason } from './harness.js';
+
+const reason = unavailableReason();
+if (reason) console.log(`real greylister suite skipped: ${reason}`);
+
+const DELAY_SECONDS = 3;
+// One address per /24: every retry of the rotating provider is a new postgrey triplet.
+const ROTATING_POOL = Array.from({ length: 16 }, (_, index) => `127.${index + 1}.0.10`);
+const FIXED_IP = '127.0.0.200';
+const RETRY_MS = 3_500;
+
+describe.skipIf(reason !== undefined)('greylisting loop on Postfix + postgrey', () => {
+  let greylister: RealGreylister;
+  let sandbox: Sandbox;
+  let server: Server;
+  let mailer: Mailer | undefined;
+
+  beforeAll(async () => {
+    greylister = await startRealGreylister(DELAY_SECONDS);
+    server = createServer((request, response) => {
+      if (mailer) mailer.webhooks.node('sendgrid')(request, response);
+      else response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    sandbox = await startSandbox({
+      webhooks: {
+        urls: { sendgrid: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` },
+        smtp: {
+          host: greylister.host,
+          port: greylister.port,
+          pool: ROTATING_POOL,
+          scheduleMs: [0, RETRY_MS, RETRY_MS, RETRY_MS, RETRY_MS, RETRY_MS],
+        },
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await mailer?.close();
+    await sandbox?.close();
+    server?.close();
+    await greylister?.stop();
+  });
+
+  const makeMailer = (greylisting: false | undefined) =>
+    createMailer({
+      providers: [
+        sendgrid({
+          apiKey: sandbox.credentials.sendgrid.apiKey,
+          endpoint: sandbox.endpoints.sendgrid,
+          ...sandbox.webhooks.adapterOptions.sendgrid,
+        }),
+        smtp({
+          id: 'relay',
+          host: greylister.host,
+          port: greylister.port,
+          localAddress: FIXED_IP,
+          pool: false,
+          greylistingRetryAfterMs: RETRY_MS,
+          tls: { rejectUnauthorized: false },
+        }),
+      ],
+      ...(greylisting === false ? { greylisting: false as const } : {}),
+    });
+
+  async function waitFor(
+    id: string,
+    done: (status: MessageStatus | undefined) => boolean,
+    timeoutMs: number,
+  ): Promise<MessageStatus | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    let status = await mailer!.status(id);
+    while (!done(status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = await mailer!.status(id);
+    }
+    return status;
+  }
+
+  it('with failover off, the rotating provider loops: still undelivered when the test gives up', async () => {
+    mailer = makeMailer(false);
+    const recipient = `loop-${randomUUID().slice(0, 8)}@${greylister.domain}`;
+    const sent = await mailer.send({
+      from: 'shop@sender.test',
+      to: recipient,
+      subject: 'Code',
+      text: '123456',
+    });
+    expect(sent.provider).toBe('sendgrid');
+    const status = await waitFor(
+      sent.id,
+      (current) => (current?.history.filter((entry) => entry.type === 'deferred').length ?? 0) >= 5,
+      30_000,
+    );
+    const deferrals = status!.history.filter((entry) => entry.type === 'deferred');
+    expect(deferrals.length).toBeGreaterThanOrEqual(5);
+    // postgrey's own reply, carried through SendGrid's webhook, classified as greylisting …
+    expect(deferrals[0]?.smtp?.text).toMatch(/450 4\.2\.0 .*Greylisted/);
+    expect(deferrals.every((entry) => entry.smtp?.category === 'greylisting')).toBe(true);
+    // … from a different /24 every time: a new triplet every time.
+    expect(new Set(deferrals.map((entry) => entry.sendingIp?.split('.').slice(0, 3).join('.'))).size).toBe(
+      deferrals.length,
+    );
+    expect(status!.recipients[recipient]?.state).toBe('deferred');
+    expect(greylister.logFor(recipient).some((line) => /status=sent/.test(line))).toBe(false);
+    await mailer.close();
+    mailer = undefined;
+  }, 45_000);
+
+  it('with failover on, the loop is detected and the fixed IP delivers; nothing lost', async () => {
+    mailer = makeMailer(undefined);
+    const decisions: string[] = [];
+    mailer.on('greylist-loop', (event) => decisions.push(`loop:${event.rule}`));
+    mailer.on('greylist-failover', (event) => decisions.push(`failover:${event.provider}`));
+    const recipient = `fixed-${randomUUID().slice(0, 8)}@${greylister.domain}`;
+    const sent = await mailer.send({
+      from: 'shop@sender.test',
+      to: recipient,
+      subject: 'Code',
+      text: '654321',
+    });
+    expect(sent.provider).toBe('sendgrid');
+    const status = await waitFor(
+      sent.id,
+      (current) =>
+        current?.history.some(
+          (entry) => entry.type === 'failover-sent' || entry.type === 'failover-failed',
+        ) ?? false,
+      30_000,
+    );
+    expect(status?.history.find((entry) => entry.type === 'failover-failed')).toBeUndefined();
+    expect(decisions[0]).toMatch(/^loop:(count|networks)$/);
+    expect(decisions).toContain('failover:relay');
+    expect(status?.recipients[recipient]).toMatchObject({ state: 'failed_over', provider: 'relay' });
+    // Postfix accepted it from the fixed address, after one greylisting delay of its own.
+    const lines = greylister.logFor(recipient);
+    expect(lines.some((line) => line.includes(`[${FIXED_IP}]`) && line.includes('Greylisted'))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(greylister.logFor(recipient).some((line) => /status=sent/.test(line))).toBe(true);
+    // The next message to that domain goes to the fixed provider first.
+    const next = await mailer.send({
+      from: 'shop@sender.test',
+      to: `next-${recipient}`,
+      subject: 'Again',
+      text: 'x',
+    });
+    expect(next.provider).toBe('relay');
+  }, 45_000);
+});
