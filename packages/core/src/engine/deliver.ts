@@ -65,11 +65,13 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           ? sendOptions.deadline.getTime()
           : startedAt + sendOptions.deadline;
     const controller = new AbortController();
-    const stopTimer = new AbortController();
+    // Only a send with a deadline needs a timer to stop: aborting one builds a DOMException with a
+    // stack, a cost every send paid before.
+    const stopTimer = Number.isFinite(deadlineAt) ? new AbortController() : undefined;
     const onCallerAbort = () => controller.abort(new StopReason('aborted'));
     if (sendOptions.signal?.aborted) onCallerAbort();
     sendOptions.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    if (Number.isFinite(deadlineAt)) {
+    if (stopTimer) {
       clock.sleep(Math.max(0, deadlineAt - startedAt), stopTimer.signal).then(
         () => controller.abort(new StopReason('deadline_exceeded')),
         () => {},
@@ -209,7 +211,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
         `every provider failed; last: ${attempts.at(-1)?.provider}: ${lastFailure.message}`,
       );
     } finally {
-      stopTimer.abort();
+      stopTimer?.abort();
       sendOptions.signal?.removeEventListener('abort', onCallerAbort);
     }
   }

@@ -223,11 +223,10 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         }
         try {
           const id = await tracker.correlate(event);
-          if (id) {
-            await tracker.appendHistory(id, tracker.historyEntryFor(event));
-            if (guard?.isEvidence(event)) await guard.onDeferred(id, event);
-          }
+          if (id) await tracker.appendHistory(id, tracker.historyEntryFor(event));
           emitter.emit('delivery', id ? { ...event, id } : event);
+          if (id && guard?.isEvidence(event)) await guard.onDeferred(id, event);
+
           stored += 1;
         } catch (error) {
           await store.delete(dedupeKey).catch(() => {});
