@@ -126,6 +126,10 @@ export class GreylistGuard {
   /** Re-send message `id` to `recipient` only, through the fixed-IP providers, same Message-ID. */
   private async failover({ id, recipient }: JobPayload): Promise<void> {
     const { tracker, clock, emitter, store, retentionMs } = this.deps;
+    // Jobs run at least once (a worker that died mid-job is re-run elsewhere): skip a re-send that
+    // already happened. Only a crash between the provider's acceptance and this record duplicates.
+    const done = await store.get(`failover-done:${id}:${recipient.toLowerCase()}`);
+    if (done) return;
     const record = await tracker.record(id);
     if (!record?.content) {
       await tracker.appendHistory(id, {
@@ -140,6 +144,8 @@ export class GreylistGuard {
     const message = fromStoredMessage(record.content);
     try {
       const result = await this.deps.deliver(message, this.deps.fixed, {}, [recipient]);
+      await store.set(`failover-done:${id}:${recipient.toLowerCase()}`, result.provider, retentionMs);
+
       await store.set(
         `pmid:${result.provider}:${result.providerMessageId.replace(/^<|>$/g, '')}`,
         id,
