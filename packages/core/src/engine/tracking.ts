@@ -45,7 +45,7 @@ export interface HistoryEntry {
   readonly provider: string;
   readonly recipient?: string;
   /** SMTP reply text and its category, for deferrals and bounces. */
-  readonly smtp?: { readonly text: string; readonly category: string; readonly enhanced?: string };
+  readonly smtp?: { readonly text: string; readonly category?: string; readonly enhanced?: string };
   readonly attempt?: number;
   readonly sendingIp?: string;
   /** Free text: why the engine decided what it did. */
@@ -168,7 +168,11 @@ export class Tracker {
         ? {
             smtp: {
               text: event.smtp.text,
-              category: event.smtp.classification.category,
+              // A 2xx reply is a success, not one of the failure categories.
+              ...(event.smtp.classification.basic >= 200 && event.smtp.classification.basic < 300
+                ? {}
+                : { category: event.smtp.classification.category }),
+
               ...(event.smtp.enhanced ? { enhanced: event.smtp.enhanced } : {}),
             },
           }
