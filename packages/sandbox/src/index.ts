@@ -55,3 +55,4 @@ export {
 } from './webhooks/postmark.js';
 export type { SmtpDeliveryOptions } from './smtp-delivery.js';
 export * from './simulation/index.js';
+export { scaledClock, type SimulatedDeliveryOptions } from './simulated-delivery.js';

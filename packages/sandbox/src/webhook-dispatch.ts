@@ -1,4 +1,6 @@
+import { SimulatedDelivery, type SimulatedDeliveryOptions } from './simulated-delivery.js';
 import { attemptSmtpDelivery, type SmtpDeliveryOptions, wantsSmtp } from './smtp-delivery.js';
+
 import type { AcceptedMessage, BuiltWebhook, SandboxEventSpec, SandboxProviderKind } from './types.js';
 
 import {
@@ -42,6 +44,8 @@ export interface SandboxWebhookOptions {
   readonly tries?: number;
   /** Deliver over real SMTP (to Postfix + postgrey, say) instead of playing the outcome script. */
   readonly smtp?: SmtpDeliveryOptions;
+  /** Deliver to a simulated recipient population (greylisters, rate limits, full mailboxes) on scaled time. */
+  readonly simulation?: SimulatedDeliveryOptions;
 }
 
 /** The keys the sandbox signs webhooks with: configure the adapters' verification with these. */
@@ -162,18 +166,31 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly outcome: OutcomeScript;
   private closed = false;
+  private readonly simulated: SimulatedDelivery | undefined;
 
   constructor(
     private readonly options: SandboxWebhookOptions,
     readonly keys: SandboxWebhookKeys,
   ) {
     this.outcome = options.outcome ?? outcomeByAddress(options.stepMs);
+    this.simulated = options.simulation
+      ? new SimulatedDelivery(options.simulation, (event) => {
+          const url = this.options.urls[event.message.provider];
+          if (!url || this.closed) return;
+          const job = this.post(event.message.provider, url, event).finally(() => this.inFlight.delete(job));
+          this.inFlight.add(job);
+        })
+      : undefined;
   }
 
   dispatch(message: AcceptedMessage): void {
     const url = this.options.urls[message.provider];
     if (!url) return;
     const recipients = [...message.to, ...message.cc, ...message.bcc].map((address) => address.address);
+    if (this.simulated) {
+      this.simulated.deliver(message);
+      return;
+    }
     for (const recipient of recipients) {
       if (wantsSmtp(this.options.smtp, recipient))
         this.deliverOverSmtp(this.options.smtp, message, recipient, url, 1);
