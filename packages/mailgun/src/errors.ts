@@ -14,6 +14,7 @@ import {
   type SendOutcome,
   scrubSecrets,
   TIMEOUT_ERROR_CODES,
+  NEVER_CONNECTED_CODES,
 } from '@mailover/core';
 
 const UNEXPECTED_RESPONSE_MARKER = Symbol.for('mailover.mailgun.unexpected-response');
@@ -115,16 +116,6 @@ export const MAILGUN_STATUS_CODES: Readonly<Record<number, FailureCode>> = {
   429: 'rate_limited',
 };
 
-/** axios error codes that mailgun.js reports as `message` (with `status: 400`), and their meaning. */
-const CONNECTION_NEVER_MADE: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 const NETWORK_CODE = /^(E[A-Z_]+|ERR_[A-Z_]+|UND_ERR_[A-Z_]+)$/;
 
 export interface ClassifyMailgunOptions {
@@ -217,8 +208,8 @@ function classifyNetwork(code: string, detail: string, clean: (text: string) => 
     return providerFailure('timeout', description, { outcome: 'unknown', providerCode: code });
   }
   // Refused or unresolved: the request never left. A reset mid-way may have been read.
-  const outcome: SendOutcome = CONNECTION_NEVER_MADE.has(code) ? 'not_sent' : 'unknown';
-  const known = NETWORK_ERROR_CODES.has(code) || CONNECTION_NEVER_MADE.has(code);
+  const outcome: SendOutcome = NEVER_CONNECTED_CODES.has(code) ? 'not_sent' : 'unknown';
+  const known = NETWORK_ERROR_CODES.has(code) || NEVER_CONNECTED_CODES.has(code);
   return providerFailure('network', description, {
     outcome: known ? outcome : 'unknown',
     providerCode: code,
@@ -226,7 +217,7 @@ function classifyNetwork(code: string, detail: string, clean: (text: string) => 
 }
 
 function isKnownNetworkCode(code: string): boolean {
-  return NETWORK_ERROR_CODES.has(code) || TIMEOUT_ERROR_CODES.has(code) || CONNECTION_NEVER_MADE.has(code);
+  return NETWORK_ERROR_CODES.has(code) || TIMEOUT_ERROR_CODES.has(code) || NEVER_CONNECTED_CODES.has(code);
 }
 
 /** `… try again after Mon, 20 Dec 2021 20:33:21 UTC` → milliseconds from `now`. */

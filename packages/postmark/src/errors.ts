@@ -18,6 +18,7 @@ import {
   type SendOutcome,
   scrubSecrets,
   TIMEOUT_ERROR_CODES,
+  NEVER_CONNECTED_CODES,
 } from '@mailover/core';
 
 /** What the adapter's fetch wrapper saw under the SDK: kept on the thrown error as `mailoverTransport`. */
@@ -67,17 +68,6 @@ export const POSTMARK_HTTP_STATUSES: Readonly<Record<number, Row>> = {
   503: { code: 'provider_unavailable', outcome: 'unknown' },
   504: { code: 'provider_unavailable', outcome: 'unknown' },
 };
-
-/** Network codes that mean the request never reached Postmark, so nothing can have been accepted. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 const MALFORMED_MARKER = Symbol.for('mailover.postmark.malformed-response');
 
@@ -168,7 +158,7 @@ function classify(error: unknown, secrets: readonly (string | undefined)[]): Pro
   }
   if (/fetch failed|socket|network/i.test(text) || (nodeCode && NETWORK_ERROR_CODES.has(nodeCode))) {
     // Without the cause (a user-supplied client) a reset after sending cannot be told from a refusal.
-    const outcome: SendOutcome = nodeCode && NOT_CONNECTED_CODES.has(nodeCode) ? 'not_sent' : 'unknown';
+    const outcome: SendOutcome = nodeCode && NEVER_CONNECTED_CODES.has(nodeCode) ? 'not_sent' : 'unknown';
     const detail = nodeCode ? `${text || 'network error'} (${nodeCode})` : text;
     return providerFailure('network', describe(detail), { ...extra, outcome });
   }

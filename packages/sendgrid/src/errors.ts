@@ -13,6 +13,7 @@ import {
   type SendOutcome,
   scrubSecrets,
   TIMEOUT_ERROR_CODES,
+  NEVER_CONNECTED_CODES,
 } from '@mailover/core';
 
 /** One row of the classification: what it means and whether SendGrid may have accepted the mail. */
@@ -79,17 +80,6 @@ export const SENDGRID_STATUS_TABLE: Readonly<Record<number, SendGridFailureRow>>
   503: { code: 'provider_unavailable', outcome: 'unknown', providerCode: 'unavailable' },
   504: { code: 'provider_unavailable', outcome: 'unknown', providerCode: 'gateway_timeout' },
 };
-
-/** Network codes where the connection was never made: the request cannot have been accepted. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 const UNEXPECTED_RESPONSE_MARKER = Symbol.for('mailover.sendgrid.unexpected-response');
 
@@ -183,7 +173,7 @@ function fromResponse(status: number, response: AnyRecord, statusText: unknown, 
 
 function fromNetworkCode(code: string): SendGridFailureRow | undefined {
   if (TIMEOUT_ERROR_CODES.has(code)) return { code: 'timeout', outcome: 'unknown', providerCode: code };
-  if (NOT_CONNECTED_CODES.has(code)) return { code: 'network', providerCode: code };
+  if (NEVER_CONNECTED_CODES.has(code)) return { code: 'network', providerCode: code };
   if (NETWORK_ERROR_CODES.has(code)) return { code: 'network', outcome: 'unknown', providerCode: code };
   return undefined;
 }

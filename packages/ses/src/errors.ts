@@ -12,6 +12,7 @@ import {
   type SendOutcome,
   scrubSecrets,
   TIMEOUT_ERROR_CODES,
+  NEVER_CONNECTED_CODES,
 } from '@mailover/core';
 
 /** One row of the table: an exception name (optionally only when its message matches) → a code. */
@@ -70,16 +71,6 @@ export const SES_ERROR_TABLE: readonly SesErrorRule[] = [
   { name: 'RequestTimeoutException', code: 'timeout', outcome: 'unknown' },
 ];
 
-/** Network error codes for which the connection was never made (so nothing was sent). */
-const NEVER_CONNECTED = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-]);
-
 const MAX_MESSAGE_LENGTH = 500;
 
 interface ErrorShape {
@@ -127,7 +118,7 @@ function classify(error: unknown, secrets: readonly (string | undefined)[]): Pro
 
   // Network codes first: the SDK renames ECONNRESET/EPIPE to TimeoutError, but a reset is not a timeout.
   if (nodeCode && NETWORK_ERROR_CODES.has(nodeCode)) {
-    const outcome = NEVER_CONNECTED.has(nodeCode) ? 'not_sent' : 'unknown';
+    const outcome = NEVER_CONNECTED_CODES.has(nodeCode) ? 'not_sent' : 'unknown';
     return providerFailure('network', message, { ...extra, providerCode: nodeCode, outcome });
   }
   if (nodeCode && TIMEOUT_ERROR_CODES.has(nodeCode)) {
