@@ -31,6 +31,13 @@ export interface RedisSchedulerOptions {
   readonly concurrency?: number;
   /** How long `schedule()` waits for Redis before failing. Default 5 000 ms. */
   readonly commandTimeoutMs?: number;
+  /**
+   * How long a running job stays locked to this instance without a renewal (BullMQ `lockDuration`);
+   * a job whose instance died is run elsewhere this long after the last renewal. Default 30 000 ms.
+   */
+  readonly lockDurationMs?: number;
+  /** How often this instance looks for jobs whose lock expired (BullMQ `stalledInterval`). Default 30 000 ms. */
+  readonly stalledIntervalMs?: number;
 }
 
 interface JobData {
@@ -113,6 +120,9 @@ export function redisScheduler(
       connection: userClient ?? { url, maxRetriesPerRequest: null },
       prefix,
       concurrency: options.concurrency ?? 4,
+      // BullMQ renews a lock at half its duration, so a short lock only costs more renewals.
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
     });
     created.on('error', remember);
     created.on('failed', (job, error) => {

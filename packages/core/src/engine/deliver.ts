@@ -108,9 +108,11 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           }
           try {
             await buckets.get(provider.id)?.acquire(controller.signal);
-          } catch {
-            fail(stopped(), describeStop(stopped()));
+          } catch (error) {
+            if (controller.signal.aborted) fail(stopped(), describeStop(stopped()));
+            throw error;
           }
+
           const callStartedAt = clock.now();
           let failure: ProviderFailure;
           try {

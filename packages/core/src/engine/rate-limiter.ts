@@ -50,16 +50,29 @@ export class TokenBucket implements RateLimiter {
  * that N processes together stay under the provider's limit.
  */
 export class SharedTokenBucket implements RateLimiter {
+  /** Paces this process alone while the shared store cannot answer. */
+  private readonly local: TokenBucket;
+
   constructor(
     private readonly key: string,
     private readonly perSecond: number,
     private readonly burst: number,
     private readonly reserve: (key: string, perSecond: number, burst: number) => Promise<number>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.local = new TokenBucket(perSecond, burst, clock);
+  }
 
   async acquire(signal?: AbortSignal): Promise<void> {
-    const waitMs = await this.reserve(this.key, this.perSecond, this.burst);
+    let waitMs: number;
+    try {
+      waitMs = await this.reserve(this.key, this.perSecond, this.burst);
+    } catch (error) {
+      process.emitWarning(
+        `mailover: shared rate limit '${this.key}' unavailable, pacing locally: ${String(error)}`,
+      );
+      return this.local.acquire(signal);
+    }
     if (waitMs > 0) await this.clock.sleep(waitMs, signal);
   }
 }

@@ -144,7 +144,14 @@ export class GreylistGuard {
     const message = fromStoredMessage(record.content);
     try {
       const result = await this.deps.deliver(message, this.deps.fixed, {}, [recipient]);
-      await store.set(`failover-done:${id}:${recipient.toLowerCase()}`, result.provider, retentionMs);
+      // The re-send went out: failing to record that must not report it as failed.
+      await store
+        .set(`failover-done:${id}:${recipient.toLowerCase()}`, result.provider, retentionMs)
+        .catch((error: unknown) =>
+          process.emitWarning(
+            `mailover: re-sent ${id} to ${recipient} but could not mark it done: ${String(error)}`,
+          ),
+        );
 
       await store.set(
         `pmid:${result.provider}:${result.providerMessageId.replace(/^<|>$/g, '')}`,
@@ -182,7 +189,10 @@ export class GreylistGuard {
   ): Promise<{ order: Provider[]; domain?: string }> {
     if (this.deps.fixed.length === 0) return { order: [...order] };
     const domains = [...new Set(recipients.map(domainOf))];
-    const remembered = await Promise.all(domains.map((domain) => this.deps.store.get(`domain:${domain}`)));
+    // Domain memory only improves routing: a store that cannot answer must not stop sending.
+    const remembered = await Promise.all(
+      domains.map((domain) => this.deps.store.get(`domain:${domain}`).catch(() => undefined)),
+    );
     const index = remembered.findIndex((value) => value !== undefined);
     if (index < 0) return { order: [...order] };
     const fixedIds = new Set(this.deps.fixed.map((provider) => provider.id));
