@@ -1,5 +1,6 @@
 import { classifySmtpReply } from '@mailover/core';
 
+/** The help text `mailover help` prints. */
 export const USAGE = `Usage:
   mailover explain "<smtp reply>" [--json]   what a reply means and what to do
   mailover sandbox [--port N] [--json]       start the local provider sandbox
@@ -8,8 +9,11 @@ Examples:
   mailover explain "450 4.2.0 <ada@example.edu>: Recipient address rejected: Greylisted"
   mailover sandbox --port 8025`;
 
+/** Where the command writes: `console.log` / `console.error` in the `mailover` binary. */
 export interface Output {
+  /** Results and help asked for. */
   out(text: string): void;
+  /** Usage errors and failures. */
   err(text: string): void;
 }
 

@@ -19,6 +19,7 @@ export const FAILURE_CODES = [
   'unknown',
 ] as const;
 
+/** One of {@link FAILURE_CODES}. */
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
 /**
@@ -58,6 +59,7 @@ export const DEFAULT_FAILURE_ACTIONS: Readonly<Record<FailureCode, FailureAction
 
 /** What an adapter's `classifyError` returns: one failed call, described without secrets. */
 export interface ProviderFailure {
+  /** The taxonomy code; the engine's action follows from it. */
   readonly code: FailureCode;
   /** Whether the provider may already have accepted the message. */
   readonly outcome: SendOutcome;
@@ -86,6 +88,7 @@ function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** Whether a value is one of the {@link FAILURE_CODES}. */
 export function isFailureCode(value: unknown): value is FailureCode {
   return typeof value === 'string' && (FAILURE_CODES as readonly string[]).includes(value);
 }

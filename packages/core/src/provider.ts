@@ -29,6 +29,7 @@ export interface ProviderSendContext {
   readonly recipients?: readonly string[];
 }
 
+/** What a successful `send` resolves to. */
 export interface ProviderSendResult {
   /** The provider's own id for the accepted message (SendGrid X-Message-Id, SES MessageId, …). */
   readonly providerMessageId: string;
@@ -36,17 +37,27 @@ export interface ProviderSendResult {
 
 /** A web-standard request as seen by a webhook verifier: the raw body bytes and the headers. */
 export interface WebhookRequest {
+  /** HTTP method, upper case (`POST`). */
   readonly method: string;
+  /** The full request URL, query included (some providers sign it). */
   readonly url: string;
+  /** The request headers, as received. */
   readonly headers: Headers;
+  /** The raw body bytes, unparsed: signatures are computed over exactly these. */
   readonly body: Uint8Array;
 }
 
 /** Why a webhook was refused: maps to the HTTP status the handler answers with. */
-export type WebhookRejection = { readonly status: 400 | 401 | 403 | 413 | 415; readonly reason: string };
+export type WebhookRejection = {
+  /** 400 unreadable, 401 bad or missing signature, 403 replay or wrong account, 413 too large, 415 wrong content type. */
+  readonly status: 400 | 401 | 403 | 413 | 415;
+  /** Why, for logs; never contains a secret. */
+  readonly reason: string;
+};
 
 /** What the core lends a verifier: time, and a shared memory for replay tokens. */
 export interface WebhookContext {
+  /** The mailer's clock, epoch milliseconds: for timestamp tolerance checks. */
   now(): number;
   /**
    * Remember `key` for `ttlMs`; resolves true the first time a key is seen, false for a replay.
@@ -55,6 +66,7 @@ export interface WebhookContext {
   rememberOnce(key: string, ttlMs: number): Promise<boolean>;
 }
 
+/** A provider's webhook side: authenticate, then parse into normalized delivery events. */
 export interface ProviderWebhooks {
   /** Check authenticity on the raw bytes, before parsing. Resolves to null when authentic, or why not. */
   verify(request: WebhookRequest, context: WebhookContext): Promise<WebhookRejection | null>;
@@ -67,6 +79,7 @@ export interface ProviderWebhooks {
  * own providers may implement it too. Only the core retries: `send` makes exactly one attempt.
  */
 export interface ProviderV1 {
+  /** The contract version this provider implements; the core refuses versions it does not know. */
   readonly specificationVersion: 'v1';
   /** Unique per mailer (`'sendgrid'`, `'postmark-dedicated'`). Defaults to `kind`. */
   readonly id: string;
@@ -74,11 +87,13 @@ export interface ProviderV1 {
   readonly kind: string;
   /** `'fixed'` when retries leave from one stable IP (dedicated IP, own relay). */
   readonly ip: IpMode;
+  /** What this provider can carry; the engine skips it for a message over a limit. */
   readonly limits: ProviderLimits;
   /** Make one attempt. Throws the SDK's error on failure; the engine passes it to `classifyError`. */
   send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult>;
   /** Describe a thrown error. Pure and total: never throws, unknown input gives code `unknown`. */
   classifyError(error: unknown): ProviderFailure;
+  /** Webhook verification and parsing, when the provider posts delivery events. Default: none. */
   readonly webhooks?: ProviderWebhooks;
 }
 

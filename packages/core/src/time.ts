@@ -11,6 +11,7 @@ export interface Clock {
   random(): number;
 }
 
+/** The real clock: `Date.now`, `setTimeout` and `Math.random`. The default everywhere. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   random: () => Math.random(),

@@ -19,6 +19,7 @@ import {
   type SimulatorContext,
 } from './types.js';
 
+/** Options of {@link startSandbox}. */
 export interface SandboxOptions {
   /** Port to listen on. Default 0 (any free port). */
   readonly port?: number;
@@ -36,11 +37,15 @@ export interface SandboxOptions {
 
 /** The sandbox's webhook side: its signing keys, the options that make each adapter verify them, what it sent. */
 export interface SandboxWebhooks {
+  /** The keys every webhook is signed with (public and private halves). */
   readonly keys: SandboxWebhookKeys;
   /** Spread into each adapter's options to verify the sandbox's signed webhooks. */
   readonly adapterOptions: {
+    /** For `sendgrid({ ... })`: the Signed Event Webhook's public key. */
     readonly sendgrid: { readonly webhookPublicKey: string };
+    /** For `mailgun({ ... })`: the HTTP webhook signing key. */
     readonly mailgun: { readonly webhookSigningKey: string };
+    /** For `postmark({ ... })`: the basic-auth credentials the webhook URL carries. */
     readonly postmark: { readonly webhookAuth: { readonly username: string; readonly password: string } };
     /** A function: SES keys need `openssl`, so they are made on first use. */
     readonly ses: () => {
@@ -57,9 +62,11 @@ export interface SandboxWebhooks {
   settled(): Promise<void>;
 }
 
+/** A running sandbox: where to point each SDK, what it accepted, and the fault plan. */
 export interface Sandbox {
   /** Base URLs to give each adapter's `endpoint` option. */
   readonly endpoints: Readonly<Record<SandboxProviderKind, string>>;
+  /** The credentials it accepts; give them to the adapters. */
   readonly credentials: SandboxCredentials;
   /** The sandbox's own base URL (`/_sandbox/messages` lists accepted messages over HTTP). */
   readonly url: string;
@@ -69,12 +76,15 @@ export interface Sandbox {
   readonly requests: Readonly<Record<SandboxProviderKind, number>>;
   /** Script faults per provider. */
   readonly faults: FaultPlan;
+  /** Webhook keys, adapter options to verify them, and the POSTs made so far. */
   readonly webhooks: SandboxWebhooks;
   /** Forget accepted messages and request counts. */
   reset(): void;
+  /** Stop listening, drop open connections and pending webhook deliveries. */
   close(): Promise<void>;
 }
 
+/** The credentials a sandbox accepts unless `credentials` says otherwise: obvious fakes, never real keys. */
 export const DEFAULT_CREDENTIALS: SandboxCredentials = {
   sendgrid: { apiKey: 'SG.sandbox-api-key' },
   ses: {

@@ -1,46 +1,72 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+/** The provider APIs the sandbox stands in for. */
 export type SandboxProviderKind = 'sendgrid' | 'ses' | 'mailgun' | 'postmark';
 export const SANDBOX_PROVIDERS: readonly SandboxProviderKind[] = ['sendgrid', 'ses', 'mailgun', 'postmark'];
 
 /** What the sandbox accepts as valid credentials (and hands out in `sandbox.credentials`). */
 export interface SandboxCredentials {
+  /** SendGrid's API key (`Authorization: Bearer`). */
   readonly sendgrid: { readonly apiKey: string };
+  /** SES's region and key pair; requests must carry a valid SigV4 signature made with them. */
   readonly ses: { readonly region: string; readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Mailgun's API key (basic auth as `api`) and the sending domain in the URL. */
   readonly mailgun: { readonly apiKey: string; readonly domain: string };
+  /** Postmark's server token (`X-Postmark-Server-Token`). */
   readonly postmark: { readonly serverToken: string };
 }
 
+/** An address as the provider received it. */
 export interface SandboxAddress {
+  /** The bare address, `ada@example.org`. */
   readonly address: string;
+  /** The display name, when one was sent. */
   readonly name?: string;
 }
 
+/** An attachment as the provider received it, decoded. */
 export interface SandboxAttachment {
+  /** The file name as sent. */
   readonly filename: string;
+  /** The MIME type as sent (or the provider's default). */
   readonly contentType: string;
+  /** The decoded bytes. */
   readonly content: Buffer;
+  /** The Content-ID of an inline attachment. */
   readonly cid?: string;
 }
 
 /** A message a sandbox provider accepted, parsed back from the provider's own request format. */
 export interface AcceptedMessage {
+  /** Which provider API accepted it. */
   readonly provider: SandboxProviderKind;
+  /** The id the sandbox answered with, in that provider's format. */
   readonly providerMessageId: string;
+  /** When it was accepted, epoch ms. */
   readonly receivedAt: number;
+  /** The sender. */
   readonly from: SandboxAddress;
+  /** To recipients, in request order. */
   readonly to: readonly SandboxAddress[];
+  /** Cc recipients. */
   readonly cc: readonly SandboxAddress[];
+  /** Bcc recipients. */
   readonly bcc: readonly SandboxAddress[];
+  /** Reply-To addresses. */
   readonly replyTo: readonly SandboxAddress[];
+  /** The subject. */
   readonly subject: string;
+  /** The plain-text body, when sent. */
   readonly text?: string;
+  /** The HTML body, when sent. */
   readonly html?: string;
   /** Custom headers as sent (names as given), including `Message-ID` when the sender set one. */
   readonly headers: Readonly<Record<string, string>>;
   /** The Message-ID header's value, when the request carried one. */
   readonly messageId?: string;
+  /** Attachments, decoded. */
   readonly attachments: readonly SandboxAttachment[];
+  /** The provider's tags or categories (SendGrid categories, SES tags named by mailover, Mailgun o:tag, Postmark Tag). */
   readonly tags: readonly string[];
   /** The provider's metadata field: SendGrid custom_args, SES tags, Mailgun v: vars, Postmark Metadata. */
   readonly metadata: Readonly<Record<string, string>>;
@@ -62,7 +88,9 @@ export type FaultKind =
   | 'account_suspended'
   | 'message_too_large';
 
+/** One injected fault. */
 export interface Fault {
+  /** What goes wrong, rendered in the provider's own error format. */
   readonly kind: FaultKind;
   /** For `rate_limited`: the Retry-After header, seconds. Default 1. */
   readonly retryAfterSeconds?: number;
@@ -106,8 +134,11 @@ export interface ProviderSimulator {
 
 /** One delivery event the sandbox reports through a provider's webhook format. */
 export interface SandboxEventSpec {
+  /** What happened to the recipient. */
   readonly type: 'delivered' | 'deferred' | 'bounced' | 'dropped';
+  /** The accepted message the event is about (its ids and metadata are echoed). */
   readonly message: AcceptedMessage;
+  /** The recipient address. */
   readonly recipient: string;
   /** Epoch ms. */
   readonly time: number;
@@ -121,6 +152,8 @@ export interface SandboxEventSpec {
 
 /** A webhook request ready to POST: what the provider would send. */
 export interface BuiltWebhook {
+  /** Headers to send, signature headers included. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The exact body bytes the signature covers. */
   readonly body: Buffer;
 }

@@ -12,6 +12,7 @@ export interface Scheduler {
   schedule(name: string, payload: string, delayMs: number, jobId?: string): Promise<void>;
   /** Resolves when no job is running or due now (later timers do not count). */
   idle(): Promise<void>;
+  /** Stop taking jobs, wait for running ones, and release resources. */
   close(): Promise<void>;
 }
 

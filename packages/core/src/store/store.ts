@@ -8,6 +8,7 @@
  * Keys are namespaced by the engine; values are strings (JSON).
  */
 export interface Store {
+  /** The value of a key, or undefined when absent or expired. */
   get(key: string): Promise<string | undefined>;
   /** Set a value that expires after `ttlMs`. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
@@ -17,6 +18,7 @@ export interface Store {
   append(key: string, value: string, ttlMs: number): Promise<number>;
   /** The whole list, oldest first (empty when absent). */
   list(key: string): Promise<string[]>;
+  /** Remove a key (a value or a list); absent keys are fine. */
   delete(key: string): Promise<void>;
   /**
    * Optional: a token bucket shared by every instance. Reserve one token from bucket `key`

@@ -14,12 +14,24 @@ import { systemClock } from '../time.js';
 /** What the mock does on one call. */
 export type MockStep =
   | 'ok'
-  | { readonly ok: true; readonly delayMs?: number; readonly providerMessageId?: string }
   | {
-      readonly fail: FailureCode;
-      readonly outcome?: SendOutcome;
-      readonly retryAfterMs?: number;
+      /** Accept the message. */
+      readonly ok: true;
+      /** Answer after this long on the mock's clock, ms. Default 0. */
       readonly delayMs?: number;
+      /** The id to answer with. Default: `<id>-<call number>`. */
+      readonly providerMessageId?: string;
+    }
+  | {
+      /** Fail with this taxonomy code. */
+      readonly fail: FailureCode;
+      /** Whether it may have been accepted anyway. Default `'not_sent'`. */
+      readonly outcome?: SendOutcome;
+      /** The Retry-After the failure carries, ms. Default: none. */
+      readonly retryAfterMs?: number;
+      /** Fail after this long on the mock's clock, ms. Default 0. */
+      readonly delayMs?: number;
+      /** The failure's message. Default: one naming the code. */
       readonly message?: string;
     }
   /** Never answer; only the call's AbortSignal ends it. */
@@ -27,15 +39,22 @@ export type MockStep =
 
 /** One recorded call. */
 export interface MockCall {
+  /** The message as the engine handed it over. */
   readonly message: NormalizedMessage;
+  /** The attempt number, idempotency key and recipients of the call. */
   readonly context: Omit<ProviderSendContext, 'signal'>;
+  /** What the script made the call do. */
   readonly step: MockStep;
 }
 
 export interface MockProviderOptions {
+  /** Provider id. Default `'mock'`. */
   readonly id?: string;
+  /** Provider kind. Default `'mock'`. */
   readonly kind?: string;
+  /** Whether retries leave from one address. Default `'rotating'`. */
   readonly ip?: IpMode;
+  /** What it can carry. Default: no limits. */
   readonly limits?: ProviderLimits;
   /**
    * What each call does: a list used in order (the last entry repeats), or a function of the call.
@@ -44,11 +63,13 @@ export interface MockProviderOptions {
   readonly script?: readonly MockStep[] | ((call: { message: NormalizedMessage; index: number }) => MockStep);
   /** Clock for `delayMs`. Default: the system clock. */
   readonly clock?: Clock;
+  /** Webhook support, e.g. {@link mockWebhooks}. Default: none. */
   readonly webhooks?: ProviderWebhooks;
 }
 
 /** A scriptable provider for tests: succeed, fail with any code, hang; every call is recorded. */
 export interface MockProvider extends ProviderV1 {
+  /** Every call so far, in order. */
   readonly calls: readonly MockCall[];
   /** Replace the script from the next call on. */
   setScript(script: NonNullable<MockProviderOptions['script']>): void;
@@ -61,6 +82,7 @@ class MockFailureError extends Error {
   }
 }
 
+/** Make a scriptable provider for tests. */
 export function mockProvider(options: MockProviderOptions = {}): MockProvider {
   const id = options.id ?? 'mock';
   const clock = options.clock ?? systemClock;

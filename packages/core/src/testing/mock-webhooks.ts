@@ -5,15 +5,23 @@ import { classifySmtpReply } from '../smtp/classify.js';
 
 /** The JSON a mock webhook carries: a list of these. */
 export interface MockWebhookEvent {
+  /** The normalized event type to produce. */
   readonly type: DeliveryEventType;
+  /** The recipient address the event is about. */
   readonly recipient: string;
+  /** mailover's message id, for correlation. Default: none. */
   readonly mailoverId?: string;
+  /** The provider message id (the mock's is `<id>-<call number>`). Default: none. */
   readonly providerMessageId?: string;
+  /** Epoch milliseconds. Default: `Date.now()` when parsed. */
   readonly time?: number;
   /** The SMTP reply; classified with `classifySmtpReply`. */
   readonly smtp?: string;
+  /** The provider's delivery attempt number. Default: none. */
   readonly attempt?: number;
+  /** The IP the delivery left from (for the greylisting network rule). Default: none. */
   readonly sendingIp?: string;
+  /** Dedupe id. Default: built from the other fields. */
   readonly eventId?: string;
 }
 
