@@ -4,10 +4,12 @@
  */
 import { MailoverError } from './errors.js';
 
+/** @internal */
 const CONFIGURATION_MARKER = Symbol.for('mailover.error.configuration');
 
 /** An adapter is missing something it needs (a credential, a domain). Says which option and which variable. */
 export class ConfigurationError extends MailoverError {
+  /** @internal */
   readonly [CONFIGURATION_MARKER] = true;
   override name = 'ConfigurationError';
 

@@ -27,6 +27,7 @@ export {
   detectGreylistLoop,
   type GreylistPolicy,
   type LoopVerdict,
+  type ResolvedGreylistPolicy,
   networkOf,
 } from './greylisting/detector.js';
 export type { WebhookEndpoint, WebhookOutcome } from './webhooks/handler.js';

@@ -17,10 +17,12 @@ import {
   NEVER_CONNECTED_CODES,
 } from '@mailover/core';
 
+/** @internal */
 const UNEXPECTED_RESPONSE_MARKER = Symbol.for('mailover.mailgun.unexpected-response');
 
 /** Mailgun answered a send with success but without a message id (an HTML page, a proxy's answer). */
 export class MailgunUnexpectedResponseError extends Error {
+  /** @internal */
   readonly [UNEXPECTED_RESPONSE_MARKER] = true;
   override name = 'MailgunUnexpectedResponseError';
 

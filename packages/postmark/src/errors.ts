@@ -69,10 +69,12 @@ export const POSTMARK_HTTP_STATUSES: Readonly<Record<number, Row>> = {
   504: { code: 'provider_unavailable', outcome: 'unknown' },
 };
 
+/** @internal */
 const MALFORMED_MARKER = Symbol.for('mailover.postmark.malformed-response');
 
 /** Postmark answered 2xx with something that is not a send result: it may have accepted the message. */
 export class PostmarkMalformedResponseError extends Error {
+  /** @internal */
   readonly [MALFORMED_MARKER] = true;
   override name = 'PostmarkMalformedResponseError';
 

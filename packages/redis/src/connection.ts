@@ -45,6 +45,7 @@ export function describeClient(client: Redis): string {
   return `redis://${host ?? '127.0.0.1'}:${port ?? 6379}${db ? `/${db}` : ''}`;
 }
 
+/** @internal */
 const REDIS_ERROR_MARKER = Symbol.for('mailover.error.redis');
 
 /**
@@ -53,6 +54,7 @@ const REDIS_ERROR_MARKER = Symbol.for('mailover.error.redis');
  * Carries no `cause`: ioredis attaches the failed command's arguments (an AUTH password among them).
  */
 export class RedisError extends MailoverError {
+  /** @internal */
   readonly [REDIS_ERROR_MARKER] = true;
   override name = 'RedisError';
 

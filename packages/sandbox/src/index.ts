@@ -15,7 +15,7 @@ export {
   type SandboxWebhookOptions,
   type WebhookDelivery,
 } from './webhook-dispatch.js';
-export type { StandingFault } from './faults.js';
+export type { FaultPlan, StandingFault } from './faults.js';
 export type {
   AcceptedMessage,
   Fault,

@@ -81,10 +81,12 @@ export const SENDGRID_STATUS_TABLE: Readonly<Record<number, SendGridFailureRow>>
   504: { code: 'provider_unavailable', outcome: 'unknown', providerCode: 'gateway_timeout' },
 };
 
+/** @internal */
 const UNEXPECTED_RESPONSE_MARKER = Symbol.for('mailover.sendgrid.unexpected-response');
 
 /** SendGrid (or something in its place) answered 2xx without the X-Message-Id every real acceptance has. */
 export class SendGridUnexpectedResponseError extends Error {
+  /** @internal */
   readonly [UNEXPECTED_RESPONSE_MARKER] = true;
   override name = 'SendGridUnexpectedResponseError';
 

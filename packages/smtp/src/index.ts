@@ -3,7 +3,7 @@ import type { Transporter } from 'nodemailer';
 import { classifySmtpError } from './errors.js';
 import { toSmtpMail } from './mapping.js';
 
-export { classifySmtpError } from './errors.js';
+export { classifySmtpError, type SmtpErrorContext } from './errors.js';
 export { toSmtpMail } from './mapping.js';
 
 export interface SmtpOptions {
