@@ -78,8 +78,9 @@ export interface MailerOptions {
   readonly providers: readonly Provider[];
   /** How providers are ordered per message. Default `'priority'`. */
   readonly strategy?: Strategy;
+  /** Retries on the same provider: 2 retries, backoff 200 ms doubling to 5 s with jitter, Retry-After honoured up to 30 s. */
   readonly retry?: RetryOptions;
-  /** Per-provider circuit breaker; `false` turns it off. */
+  /** Per-provider circuit breaker (3 consecutive outage failures open it for 30 s); `false` turns it off. */
   readonly breaker?: BreakerOptions | false;
   /** Per-provider send-rate limits, by provider id. Default: none. */
   readonly rateLimits?: Readonly<Record<string, RateLimitOptions>>;
@@ -95,7 +96,9 @@ export interface MailerOptions {
 }
 
 export interface SendOptions {
+  /** Abort the send: in-flight calls are cancelled and the send rejects with code `aborted`. Default: none. */
   readonly signal?: AbortSignal;
+
   /** Give up after this many ms (from the start of the send) or at this Date. */
   readonly deadline?: number | Date;
   /** Only these providers, in this order (a per-message override of the strategy). */
