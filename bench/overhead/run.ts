@@ -4,7 +4,8 @@
  * CPU is counted). Sends are sequential; the sides take turns in blocks, so drift in the machine's
  * speed falls on all of them.
  */
-import { createMailer, normalizeMessage } from '@mailover/core';
+import { createMailer } from '@mailover/core';
+import { normalizeMessage } from '@mailover/core/message';
 import type { SandboxProviderKind } from '@mailover/sandbox';
 import { type SandboxProcess, startSandboxProcess } from '../throughput/sandbox-process.js';
 import { adapterFor, benchMessage, PROVIDER_KINDS, rawSenderFor } from './fixtures.js';

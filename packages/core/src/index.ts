@@ -4,7 +4,8 @@ export * from './time.js';
 export * from './provider.js';
 export * from './delivery-event.js';
 export * from './message/types.js';
-export { normalizeMessage, type NormalizeOptions } from './message/normalize.js';
+export type { NormalizeOptions } from './message/normalize.js';
+
 export * from './smtp/types.js';
 export { classifySmtpReply } from './smtp/classify.js';
 export * from './adapter-kit.js';

@@ -1,4 +1,4 @@
-import { normalizeMessage } from '@mailover/core';
+import { normalizeMessage } from '@mailover/core/message';
 import { describe, expect, it } from 'vitest';
 
 const valid = { from: 'app@example.com', to: 'ada@example.org', subject: 'Hi', text: 'Hello' };

@@ -1,4 +1,5 @@
-import { type MessageInput, type NormalizedMessage, normalizeMessage, ValidationError } from '@mailover/core';
+import { type MessageInput, type NormalizedMessage, ValidationError } from '@mailover/core';
+import { normalizeMessage } from '@mailover/core/message';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,5 @@
-import { type MessageInput, normalizeMessage, ValidationError, type ValidationIssue } from '@mailover/core';
+import { type MessageInput, ValidationError, type ValidationIssue } from '@mailover/core';
+import { normalizeMessage } from '@mailover/core/message';
 import { describe, expect, it } from 'vitest';
 
 const valid = { from: 'app@example.com', to: 'ada@example.org', subject: 'Hi', text: 'Hello' };

@@ -1,8 +1,9 @@
+import { lazy } from '../adapter-kit.js';
 import { MailoverError, ValidationError } from '../errors.js';
 import { DEFAULT_FAILURE_ACTIONS } from '../failures.js';
 import { DEFAULT_GREYLIST_POLICY, type GreylistPolicy } from '../greylisting/detector.js';
 import { GreylistGuard } from '../greylisting/guard.js';
-import { type NormalizeOptions, normalizeMessage } from '../message/normalize.js';
+import type { NormalizeOptions, normalizeMessage } from '../message/normalize.js';
 import { allRecipients, type MessageInput, type NormalizedMessage } from '../message/types.js';
 import type { Provider } from '../provider.js';
 import { memoryStore } from '../store/memory-store.js';
@@ -55,7 +56,15 @@ export interface Mailer {
   readonly providers: readonly Provider[];
 }
 
+/**
+ * The validator (and zod with it) loads on the first send, not when `@mailover/core` is imported:
+ * a cold start that never sends, or sends later, does not pay for it up front.
+ */
+const loadNormalizer = lazy(() => import('../message/normalize.js'));
+let normalize: typeof normalizeMessage | undefined;
+
 /** Build a mailer. Providers are tried in the order given (see `strategy`). */
+
 export function createMailer(options: CreateMailerOptions): Mailer {
   if (options.providers.length === 0) throw new MailoverError('createMailer: give at least one provider');
   const byId = new Map<string, Provider>();
@@ -160,8 +169,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
   async function send(input: MessageInput, sendOptions: SendOptions = {}): Promise<SendResult> {
     let message: NormalizedMessage;
+    normalize ??= (await loadNormalizer()).normalizeMessage;
     try {
-      message = normalizeMessage(input, options);
+      message = normalize(input, options);
     } catch (error) {
       if (ValidationError.isInstance(error)) {
         emitter.emit('failed', {

@@ -35,6 +35,7 @@ const QUOTED_STRING = new RegExp(
   `^"(?:[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E${NON_ASCII}]|\\\\[\\x20-\\x7E])*"$`,
   'u',
 );
+const PLAIN_ASCII = /^[A-Za-z0-9.-]+$/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const octets = (text: string): number => Buffer.byteLength(text);
@@ -94,9 +95,12 @@ export function domainInAscii(domain: string): string | Refusal {
   const labelsProblem = `the domain ${quote(domain)} may only hold letters, digits and hyphens between dots (no empty labels, no hyphen at either end of a label)`;
   // Checked before IDNA, which would percent-decode ("ex%41.com" → "exa.com") or drop characters.
   if (/[^A-Za-z0-9.\-\u0080-\u{10FFFF}]/u.test(domain)) return { problem: labelsProblem };
-  // domainToASCII answers '' for what IDNA rejects (bad punycode in xn-- labels too), and maps
+  // Plain ASCII domains (nearly all of them) need no IDNA; punycode (xn--) labels still go through
+  // it to be checked. domainToASCII answers '' for what IDNA rejects (bad punycode too), and maps
   // full-width dots and case, so ASCII and Unicode domains come out in one canonical form.
-  const ascii = domainToASCII(domain);
+  const ascii =
+    PLAIN_ASCII.test(domain) && !/xn--/i.test(domain) ? domain.toLowerCase() : domainToASCII(domain);
+
   if (ascii === '')
     return { problem: `the domain ${quote(domain)} is not a valid (internationalized) domain name` };
   const labels = ascii.split('.');
