@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type ValidationIssue, ValidationError } from '../errors.js';
 import { domainInAscii, quote } from './address.js';
 import { defaultMessage, toValidationIssues } from './issues.js';
+import { parseSimpleMessage } from './fast-path.js';
 import { MESSAGE_FIELDS, messageSchema, type ParsedMessage } from './schema.js';
 import { measureMessage, oversizeIssue } from './size.js';
 import type { Address, MessageInput, NormalizedMessage } from './types.js';
@@ -43,7 +44,10 @@ const KNOWN_FIELDS = {
  */
 export function normalizeMessage(input: MessageInput, options: NormalizeOptions = {}): NormalizedMessage {
   try {
+    const simple = parseSimpleMessage(input);
+    if (simple) return finish(simple, options);
     const result = messageSchema().safeParse(input, { error: defaultMessage });
+
     if (!result.success) {
       const issues = isObject(input)
         ? toValidationIssues(result.error.issues, KNOWN_FIELDS)
