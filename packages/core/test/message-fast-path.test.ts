@@ -54,7 +54,7 @@ const metadata = fc.oneof(
   fc.constant(['array']),
 );
 /** Mostly-valid values with a sprinkling of every kind of wrong one. */
-const mostly = <T>(valid: fc.Arbitrary<T>, any: fc.Arbitrary<T>) =>
+const mostly = (valid: fc.Arbitrary<unknown>, any: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
   fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: any, weight: 1 });
 const validAddress = fc.constantFrom(
   'ada@example.com',
