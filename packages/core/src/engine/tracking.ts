@@ -135,10 +135,10 @@ export class Tracker {
       recipients,
       ...(keepContent ? { content: toStoredMessage(message) } : {}),
     };
+    // The history's first line (accepted by `provider`) is derived from the record in `status()`.
     await Promise.all([
       this.store.set(`msg:${message.id}`, JSON.stringify(record), this.retentionMs),
       this.store.set(providerMessageKey(provider, providerMessageId), message.id, this.retentionMs),
-      this.appendHistory(message.id, { time: record.acceptedAt, type: 'accepted', provider }),
     ]);
   }
 
@@ -185,12 +185,11 @@ export class Tracker {
   async status(id: string): Promise<MessageStatus | undefined> {
     const [record, rawHistory] = await Promise.all([this.record(id), this.store.list(`hist:${id}`)]);
     if (!record) return undefined;
-    // Arrival order: provider clocks (SendGrid's are whole seconds) must not reorder what we saw.
-    // Acceptance comes first even when a fast webhook arrived before send() recorded it.
-    const entries = rawHistory.map((line) => JSON.parse(line) as HistoryEntry);
-    const history = [
-      ...entries.filter((entry) => entry.type === 'accepted'),
-      ...entries.filter((entry) => entry.type !== 'accepted'),
+    // Acceptance first (even when a fast webhook arrived before send() recorded it), then what
+    // arrived, in arrival order: provider clocks (SendGrid's are whole seconds) must not reorder it.
+    const history: HistoryEntry[] = [
+      { time: record.acceptedAt, type: 'accepted', provider: record.provider },
+      ...rawHistory.map((line) => JSON.parse(line) as HistoryEntry),
     ];
 
     const recipients: Record<string, RecipientStatus> = {};
