@@ -1,6 +1,9 @@
 /** What every multi-instance scenario needs: a Redis, a sandbox, instance configs, signed webhooks. */
 import type { AcceptedMessage, BuiltWebhook, Sandbox } from '@mailover/sandbox';
-import { buildWebhook } from '@mailover/sandbox';
+import { buildWebhook, startSandbox } from '@mailover/sandbox';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { stopAllInstances } from './harness.js';
+import { deleteKeys } from './redis-admin.js';
 import { findRedis, uniqueName } from '../../packages/redis/test/redis-server.js';
 import type { InstanceConfig, ProviderConfig } from './protocol.js';
 
@@ -109,4 +112,36 @@ export function failoverCounts(sandbox: Sandbox): Map<string, number> {
     }
   }
   return counts;
+}
+
+/** One scenario file's shared pieces: its sandbox and the Redis namespaces its scenarios used. */
+export interface ScenarioScene {
+  readonly sandbox: Sandbox;
+  readonly roots: string[];
+}
+
+/**
+ * Register a scenario file's lifecycle in the current `describe`: one sandbox for the file,
+ * instances stopped and faults cleared after each test, every namespace's keys deleted at the end.
+ */
+export function scenarioLifecycle(
+  redis: { url: string; stop: () => Promise<void> } | undefined,
+): ScenarioScene {
+  const scene = { sandbox: undefined as unknown as Sandbox, roots: [] as string[] };
+  beforeAll(async () => {
+    // No automatic webhooks: each test posts what it needs, to the instances it chooses.
+    scene.sandbox = await startSandbox();
+  });
+  afterEach(async () => {
+    await stopAllInstances();
+    scene.sandbox.faults.clear();
+    scene.sandbox.reset();
+  });
+  afterAll(async () => {
+    await stopAllInstances();
+    await scene.sandbox?.close();
+    for (const root of scene.roots) await deleteKeys(redis?.url ?? '', root);
+    await redis?.stop();
+  });
+  return scene;
 }

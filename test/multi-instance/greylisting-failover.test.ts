@@ -3,8 +3,7 @@
  * webhooks reaching every instance fail each (message, recipient) over exactly once, and failovers
  * pending on an instance that is killed are completed by another, none twice.
  */
-import { type Sandbox, startSandbox } from '@mailover/sandbox';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   failoverCounts,
   greylistDeferral,
@@ -13,39 +12,20 @@ import {
   namespace,
   ROTATING_THEN_FIXED,
   redisForScenarios,
+  scenarioLifecycle,
 } from './fixtures.js';
-import { type Instance, startInstance, stopAllInstances, waitUntil } from './harness.js';
-import { deleteKeys } from './redis-admin.js';
+import { type Instance, startInstance, waitUntil } from './harness.js';
 
 const redis = await redisForScenarios('greylisting failover');
 
 describe.skipIf(!redis)('greylisting failover across instance processes', () => {
   const url = redis?.url ?? '';
-  const roots: string[] = [];
-  let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    // No automatic webhooks: the test posts each deferral itself, to the instances it chooses.
-    sandbox = await startSandbox();
-  });
-
-  afterEach(async () => {
-    await stopAllInstances();
-    sandbox.faults.clear();
-    sandbox.reset();
-  });
-
-  afterAll(async () => {
-    await stopAllInstances();
-    await sandbox?.close();
-    for (const root of roots) await deleteKeys(url, root);
-    await redis?.stop();
-  });
+  const scene = scenarioLifecycle(redis);
 
   const scenario = (label: string, worker: { lockDurationMs?: number; stalledIntervalMs?: number } = {}) => {
     const { root, ...names } = namespace(label);
-    roots.push(root);
-    return instanceConfig({ url, ...names, ...worker }, sandbox, ROTATING_THEN_FIXED);
+    scene.roots.push(root);
+    return instanceConfig({ url, ...names, ...worker }, scene.sandbox, ROTATING_THEN_FIXED);
   };
 
   /** Send one message per recipient, taking turns between `instances`; returns what SendGrid accepted. */
@@ -62,7 +42,7 @@ describe.skipIf(!redis)('greylisting failover across instance processes', () => 
       expect(reply.body.provider).toBe('sendgrid');
       ids.push(reply.body.id);
     }
-    return ids.map((id) => sandbox.messages.find((message) => mailoverIdOf(message) === id)!);
+    return ids.map((id) => scene.sandbox.messages.find((message) => mailoverIdOf(message) === id)!);
   }
 
   it('the same deferral webhooks POSTed to two instances at once fail each recipient over exactly once', async () => {
@@ -76,7 +56,7 @@ describe.skipIf(!redis)('greylisting failover across instance processes', () => 
       subject: 'Both',
       text: 'x',
     });
-    accepted.push(sandbox.messages.find((message) => mailoverIdOf(message) === pair.body.id)!);
+    accepted.push(scene.sandbox.messages.find((message) => mailoverIdOf(message) === pair.body.id)!);
     const expected = accepted.flatMap((message) =>
       [...message.to].map((address) => `${mailoverIdOf(message)} ${address.address}`),
     );
@@ -86,7 +66,7 @@ describe.skipIf(!redis)('greylisting failover across instance processes', () => 
       accepted.flatMap((message) =>
         message.to.flatMap(({ address }) =>
           [1, 2].flatMap((attempt) => {
-            const webhook = greylistDeferral(sandbox, message, address, attempt);
+            const webhook = greylistDeferral(scene.sandbox, message, address, attempt);
             return instances.map((instance) => instance.webhook('sendgrid', webhook));
           }),
         ),
@@ -94,9 +74,9 @@ describe.skipIf(!redis)('greylisting failover across instance processes', () => 
     );
     expect(replies.map((reply) => reply.status)).toEqual(replies.map(() => 200));
 
-    await waitUntil(() => failoverCounts(sandbox).size === expected.length);
+    await waitUntil(() => failoverCounts(scene.sandbox).size === expected.length);
     await Promise.all(instances.map((instance) => instance.idle()));
-    const counts = failoverCounts(sandbox);
+    const counts = failoverCounts(scene.sandbox);
     expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(expected.map((key) => [key, 1])));
     // Either instance reports the same outcome, whichever ran the failover.
     for (const message of accepted) {
@@ -119,26 +99,28 @@ describe.skipIf(!redis)('greylisting failover across instance processes', () => 
     });
     const recipients = Array.from({ length: 6 }, (_, index) => `user${index}@school.example`);
     const accepted = await sendThroughSendGrid([doomed], recipients);
-    sandbox.faults.set('postmark', { kind: 'hang' });
+    scene.sandbox.faults.set('postmark', { kind: 'hang' });
     for (const message of accepted) {
       for (const attempt of [1, 2]) {
         const reply = await doomed.webhook(
           'sendgrid',
-          greylistDeferral(sandbox, message, message.to[0]!.address, attempt),
+          greylistDeferral(scene.sandbox, message, message.to[0]!.address, attempt),
         );
         expect(reply.status).toBe(200);
       }
     }
     // Its worker runs 4 jobs at once: all 4 are stuck inside Postmark's API, the other 2 wait.
-    expect(await waitUntil(() => sandbox.requests.postmark >= 4)).toBe(true);
+    expect(await waitUntil(() => scene.sandbox.requests.postmark >= 4)).toBe(true);
     await doomed.kill();
-    sandbox.faults.clear('postmark');
-    expect(failoverCounts(sandbox).size).toBe(0);
+    scene.sandbox.faults.clear('postmark');
+    expect(failoverCounts(scene.sandbox).size).toBe(0);
 
     const survivor = await startInstance('survivor', config);
-    expect(await waitUntil(() => failoverCounts(sandbox).size === recipients.length, 15_000)).toBe(true);
+    expect(await waitUntil(() => failoverCounts(scene.sandbox).size === recipients.length, 15_000)).toBe(
+      true,
+    );
     await survivor.idle();
-    expect([...failoverCounts(sandbox).values()]).toEqual(recipients.map(() => 1));
+    expect([...failoverCounts(scene.sandbox).values()]).toEqual(recipients.map(() => 1));
     for (const message of accepted) {
       const status = await survivor.status(mailoverIdOf(message));
       expect(status?.recipients[message.to[0]!.address]).toMatchObject({ state: 'failed_over' });

@@ -3,11 +3,15 @@
  * spares the others the calls) and a provider's send rate (N processes together stay under it).
  * Every instance is its own OS process.
  */
-import { type Sandbox, startSandbox } from '@mailover/sandbox';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { instanceConfig, namespace, ROTATING_THEN_FIXED, redisForScenarios } from './fixtures.js';
-import { startInstance, stopAllInstances } from './harness.js';
-import { deleteKeys } from './redis-admin.js';
+import { describe, expect, it } from 'vitest';
+import {
+  instanceConfig,
+  namespace,
+  ROTATING_THEN_FIXED,
+  redisForScenarios,
+  scenarioLifecycle,
+} from './fixtures.js';
+import { startInstance } from './harness.js';
 
 const redis = await redisForScenarios('shared limits');
 
@@ -20,29 +24,11 @@ const message = (index: number) => ({
 
 describe.skipIf(!redis)('state shared between instance processes', () => {
   const url = redis?.url ?? '';
-  const roots: string[] = [];
-  let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-  });
-
-  afterEach(async () => {
-    await stopAllInstances();
-    sandbox.faults.clear();
-    sandbox.reset();
-  });
-
-  afterAll(async () => {
-    await stopAllInstances();
-    await sandbox?.close();
-    for (const root of roots) await deleteKeys(url, root);
-    await redis?.stop();
-  });
+  const scene = scenarioLifecycle(redis);
 
   const names = (label: string) => {
     const { root, ...rest } = namespace(label);
-    roots.push(root);
+    scene.roots.push(root);
     return { url, ...rest };
   };
 
@@ -51,24 +37,24 @@ describe.skipIf(!redis)('state shared between instance processes', () => {
     const breaker = { failureThreshold: 3, cooldownMs: 60_000 };
     const first = await startInstance(
       'first',
-      instanceConfig(shared, sandbox, ROTATING_THEN_FIXED, { breaker }),
+      instanceConfig(shared, scene.sandbox, ROTATING_THEN_FIXED, { breaker }),
     );
-    sandbox.faults.set('sendgrid', { kind: 'outage' });
+    scene.sandbox.faults.set('sendgrid', { kind: 'outage' });
     const failedOver = await first.send(message(0));
     expect(failedOver.body).toMatchObject({ provider: 'postmark' });
-    expect(sandbox.requests.sendgrid).toBe(3); // the first call and two retries
+    expect(scene.sandbox.requests.sendgrid).toBe(3); // the first call and two retries
     expect(await first.events()).toContainEqual(
       expect.objectContaining({ type: 'circuit-open', provider: 'sendgrid' }),
     );
 
     // SendGrid is healthy again, but nobody has probed it yet: the circuit stays open for everyone.
-    sandbox.faults.clear('sendgrid');
+    scene.sandbox.faults.clear('sendgrid');
     const [fresh, elsewhere] = await Promise.all([
-      startInstance('fresh', instanceConfig(shared, sandbox, ROTATING_THEN_FIXED, { breaker })),
+      startInstance('fresh', instanceConfig(shared, scene.sandbox, ROTATING_THEN_FIXED, { breaker })),
       // The same, on a Redis namespace of its own: it has not heard of the outage.
       startInstance(
         'elsewhere',
-        instanceConfig(names('breaker-elsewhere'), sandbox, ROTATING_THEN_FIXED, { breaker }),
+        instanceConfig(names('breaker-elsewhere'), scene.sandbox, ROTATING_THEN_FIXED, { breaker }),
       ),
     ]);
     for (const index of [1, 2, 3]) {
@@ -76,17 +62,17 @@ describe.skipIf(!redis)('state shared between instance processes', () => {
       expect(reply.body).toMatchObject({ provider: 'postmark' });
       expect(reply.body.attempts.map((attempt) => attempt.provider)).toEqual(['postmark']);
     }
-    expect(sandbox.requests.sendgrid).toBe(3);
+    expect(scene.sandbox.requests.sendgrid).toBe(3);
     expect(await fresh.events()).toContainEqual(
       expect.objectContaining({ type: 'skip', provider: 'sendgrid', reason: 'circuit-open' }),
     );
     expect((await elsewhere.send(message(4))).body).toMatchObject({ provider: 'sendgrid' });
-    expect(sandbox.requests.sendgrid).toBe(4);
+    expect(scene.sandbox.requests.sendgrid).toBe(4);
   });
 
   it('three processes sending at once stay under one shared rate limit of 10 per second', async () => {
     const shared = names('rate');
-    const config = instanceConfig(shared, sandbox, [{ kind: 'ses', ip: 'rotating' }], {
+    const config = instanceConfig(shared, scene.sandbox, [{ kind: 'ses', ip: 'rotating' }], {
       rateLimits: { ses: { perSecond: 10 } },
     });
     const instances = await Promise.all(['one', 'two', 'three'].map((name) => startInstance(name, config)));
@@ -94,7 +80,7 @@ describe.skipIf(!redis)('state shared between instance processes', () => {
     // turn came during the load then leave together. A running service is warm; so are these.
     for (const [which, instance] of instances.entries())
       expect((await instance.send(message(100 + which))).status).toBe(200);
-    sandbox.reset();
+    scene.sandbox.reset();
     const perInstance = 10;
     const outcomes = await Promise.all(
       instances.map((instance, which) =>
@@ -106,7 +92,7 @@ describe.skipIf(!redis)('state shared between instance processes', () => {
     );
     expect(outcomes.flat().map((outcome) => outcome.status)).toEqual(outcomes.flat().map(() => 'sent'));
 
-    const times = sandbox.messages
+    const times = scene.sandbox.messages
       .filter((accepted) => accepted.provider === 'ses')
       .map((accepted) => accepted.receivedAt)
       .sort((a, b) => a - b);
