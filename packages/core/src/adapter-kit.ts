@@ -115,11 +115,20 @@ export function isAbortError(error: unknown): boolean {
 }
 
 /**
+ * The signal the engine hands a provider when nothing can stop the send (no caller signal, no
+ * deadline): one shared signal that never aborts. An adapter may leave it out of its SDK call
+ * (`signal === NEVER_ABORTED ? undefined : signal`): wiring a signal into an HTTP client costs
+ * listeners on every request, and a client built around a signal can then be kept for every send.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/**
  * Settle with `promise`, or reject with the signal's reason as soon as it aborts. For SDKs that take
  * no AbortSignal: the request may still finish in the background, and the engine treats the
  * attempt's outcome as `unknown`.
  */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal === NEVER_ABORTED) return promise;
   if (signal.aborted) {
     promise.catch(() => undefined); // the call is abandoned: its failure must not go unhandled
     return Promise.reject(signal.reason);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMailer, SendError } from '../src/index.js';
+import { createMailer, NEVER_ABORTED, type ProviderV1, raceAbort, SendError } from '../src/index.js';
 import { mockProvider, VirtualClock } from '../src/testing/index.js';
 
 const message = { from: 'app@example.com', to: 'ada@example.org', subject: 'Hi', text: 'Hello' };
@@ -120,6 +120,55 @@ describe('deadline and abort', () => {
       .catch((caught) => caught)) as SendError;
     expect(error.code).toBe('aborted');
     expect(provider.calls).toHaveLength(0);
+  });
+});
+
+describe('the signal a provider gets', () => {
+  function signalRecorder(signals: AbortSignal[]): ProviderV1 {
+    return {
+      specificationVersion: 'v1',
+      id: 'recorder',
+      kind: 'mock',
+      ip: 'rotating',
+      limits: {},
+      async send(_message, context) {
+        signals.push(context.signal);
+        return { providerMessageId: `pm-${signals.length}` };
+      },
+      classifyError: () => ({ code: 'unknown', outcome: 'unknown', message: 'unexpected' }),
+    };
+  }
+
+  it('is the one shared never-aborting signal when nothing can stop the send', async () => {
+    const signals: AbortSignal[] = [];
+    const mailer = createMailer({ providers: [signalRecorder(signals)] });
+    await mailer.send(message);
+    await mailer.send(message);
+    expect(signals).toEqual([NEVER_ABORTED, NEVER_ABORTED]);
+    expect(NEVER_ABORTED.aborted).toBe(false);
+  });
+
+  it('is a signal of its own when the caller passes one or sets a deadline', async () => {
+    const signals: AbortSignal[] = [];
+    const mailer = createMailer({ providers: [signalRecorder(signals)] });
+    const caller = new AbortController();
+    await mailer.send(message, { signal: caller.signal });
+    await mailer.send(message, { deadline: 60_000 });
+    expect(signals).toHaveLength(2);
+    for (const signal of signals) expect(signal).not.toBe(NEVER_ABORTED);
+    expect(signals[0]).not.toBe(signals[1]);
+    // The caller's abort after the send reaches neither: the engine let go of its listener.
+    caller.abort();
+    expect(signals[0]!.aborted).toBe(false);
+  });
+
+  it('raceAbort hands back the promise itself for the never-aborting signal', async () => {
+    const promise = Promise.resolve('accepted');
+    expect(raceAbort(promise, NEVER_ABORTED)).toBe(promise);
+    const controller = new AbortController();
+    const raced = raceAbort(new Promise<string>(() => {}), controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(raced).rejects.toThrow('stop');
   });
 });
 

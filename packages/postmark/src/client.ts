@@ -3,6 +3,7 @@
  * response headers and error causes, but it accepts a `fetch`: ours joins the caller's signal to the
  * SDK's own timeout and notes the Retry-After header and the network error code for classifyError.
  */
+import { NEVER_ABORTED } from '@mailover/core';
 import type { ServerClient } from 'postmark';
 import type { PostmarkTransportDetails } from './errors.js';
 
@@ -36,10 +37,10 @@ export function createCallClient(
   const transport: CallClient['transport'] = {};
   const callFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     try {
-      const response = await fetch(input, {
-        ...init,
-        signal: init?.signal ? eitherSignal(init.signal, signal) : signal,
-      });
+      // The engine's signal for a send nothing can stop never aborts: nothing to join then.
+      const joined =
+        signal === NEVER_ABORTED ? init?.signal : init?.signal ? eitherSignal(init.signal, signal) : signal;
+      const response = await fetch(input, joined ? { ...init, signal: joined } : init);
       const retryAfter = response.headers.get('retry-after');
       if (retryAfter !== null) transport.retryAfter = retryAfter;
       return response;

@@ -1,7 +1,7 @@
 /**
- * Loading and configuring the official SDK. The modules load on the first send (never at import),
- * and each send gets its own small client, because @sendgrid/mail takes no per-request options:
- * the AbortSignal and timeout can only ride on a client's default request.
+ * Loading and configuring the official SDK. The modules load on the first send (never at import).
+ * @sendgrid/mail takes no per-request options: the AbortSignal and timeout can only ride on a
+ * client's default request, so a send with a signal of its own gets a client of its own.
  */
 import { lazy } from '@mailover/core';
 import type { MailDataRequired } from '@sendgrid/helpers/classes/mail.js';
@@ -41,7 +41,8 @@ export interface ClientSettings {
   readonly apiKey: string;
   readonly endpoint: string;
   readonly timeoutMs: number;
-  readonly signal: AbortSignal;
+  /** Left out for a signal that never aborts. */
+  readonly signal?: AbortSignal;
 }
 
 /** A MailService bound to one send's key, base URL, timeout and signal. */
@@ -52,7 +53,10 @@ export async function createMailClient(settings: ClientSettings): Promise<SendGr
   client.setDefaultHeader('Authorization', `Bearer ${settings.apiKey}`);
   client.setDefaultRequest('baseUrl', settings.endpoint);
   // `timeout` and `signal` are axios options: the SDK passes its default request to axios as is.
-  client.setDefaultRequest({ timeout: settings.timeoutMs, signal: settings.signal });
+  client.setDefaultRequest({
+    timeout: settings.timeoutMs,
+    ...(settings.signal ? { signal: settings.signal } : {}),
+  });
   const service = new MailService();
   service.setClient(client);
   return service;

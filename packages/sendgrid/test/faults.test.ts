@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import type { ProviderFailure } from '@mailover/core';
+import { NEVER_ABORTED, type ProviderFailure } from '@mailover/core';
 import { type Fault, type Sandbox, startSandbox } from '@mailover/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendgrid } from '../src/index.js';
@@ -116,6 +116,32 @@ describe('sendgrid: every sandbox fault, through @sendgrid/mail, classified', ()
     while (sandbox.requests.sendgrid === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort(new Error('deadline'));
     expect(await pending).toMatchObject({ code: 'timeout', outcome: 'unknown' });
+  });
+
+  it('sends that nothing can stop share a client, yet its timeout holds and a signal of its own still aborts', async () => {
+    const provider = sendgrid({
+      apiKey: sandbox.credentials.sendgrid.apiKey,
+      endpoint: sandbox.endpoints.sendgrid,
+      timeoutMs: 300,
+    });
+    const unstoppable = sendContext({ signal: NEVER_ABORTED });
+    await provider.send(fullMessage(), unstoppable);
+    // The shared client keeps the timeout: a hang still ends, as a timeout.
+    sandbox.faults.next('sendgrid', { kind: 'hang' });
+    expect(await failureOf(provider, NEVER_ABORTED)).toMatchObject({ code: 'timeout', outcome: 'unknown' });
+    // A send with its own signal gets a client that listens to it.
+    sandbox.faults.next('sendgrid', { kind: 'hang' });
+    const controller = new AbortController();
+    const before = sandbox.requests.sendgrid;
+    const pending = failureOf(provider, controller.signal);
+    while (sandbox.requests.sendgrid === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('caller gave up'));
+    expect(await pending).toMatchObject({ code: 'timeout', outcome: 'unknown' });
+    // And the next unstoppable send is not tied to that aborted signal.
+    await expect(provider.send(fullMessage(), unstoppable)).resolves.toMatchObject({
+      providerMessageId: expect.any(String),
+    });
+    expect(sandbox.messages.filter((accepted) => accepted.provider === 'sendgrid')).toHaveLength(2);
   });
 
   it('an already aborted signal sends nothing', async () => {

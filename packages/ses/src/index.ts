@@ -6,6 +6,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   type IpMode,
   lazy,
+  NEVER_ABORTED,
   type NormalizedMessage,
   type ProviderFailure,
   type ProviderLimits,
@@ -114,7 +115,11 @@ export function ses(options: SesOptions = {}): ProviderV1 {
         recipients: context.recipients,
       });
       context.signal.throwIfAborted();
-      const request = client.send(new sdk.SendEmailCommand(input), { abortSignal: context.signal });
+      // A signal that can never abort is left out: the SDK would add and remove a listener per call.
+      const request = client.send(
+        new sdk.SendEmailCommand(input),
+        context.signal === NEVER_ABORTED ? {} : { abortSignal: context.signal },
+      );
       // When the abort wins the race below, the SDK's own rejection that follows is expected.
       request.catch(() => undefined);
       const output = await raceAbort(request, context.signal);

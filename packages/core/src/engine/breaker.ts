@@ -58,15 +58,20 @@ export class CircuitBreaker {
     return this.state;
   }
 
-  /** May a call go through now? In half-open, only one probe at a time (per instance). */
-  async tryAcquire(): Promise<boolean> {
+  /**
+   * May a call go through now? In half-open, only one probe at a time (per instance). Answers at
+   * once unless a shared circuit has to be asked (so the common send awaits nothing here).
+   */
+  tryAcquire(): boolean | Promise<boolean> {
     const state = this.current();
     if (state === 'closed') {
       if (!this.shared) return true;
       // Another instance may have seen the outage already. A store that cannot answer must not
       // stop sending: treat it as closed.
-      const until = await this.shared.openUntil().catch(() => undefined);
-      return until === undefined || until <= this.clock.now();
+      return this.shared.openUntil().then(
+        (until) => until === undefined || until <= this.clock.now(),
+        () => true,
+      );
     }
     if (state === 'open' || this.probeInFlight) return false;
     this.state = 'half-open';

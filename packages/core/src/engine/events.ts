@@ -80,6 +80,11 @@ export class MailerEmitter {
     };
   }
 
+  /** Whether anyone listens to `name`: lets a hot path skip building an event nobody reads. */
+  has(name: MailerEventName): boolean {
+    return (this.listeners.get(name)?.size ?? 0) > 0;
+  }
+
   emit<Name extends MailerEventName>(name: Name, event: MailerEvents[Name]): void {
     const set = this.listeners.get(name);
     if (!set) return;

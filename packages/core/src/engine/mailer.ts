@@ -146,7 +146,11 @@ export function createMailer(options: CreateMailerOptions): Mailer {
           retentionMs,
         });
 
-  async function orderFor(message: NormalizedMessage, sendOptions: SendOptions): Promise<Provider[]> {
+  /** The providers to try, in order; a promise only when greylisting's domain memory is asked. */
+  function orderFor(
+    message: NormalizedMessage,
+    sendOptions: SendOptions,
+  ): readonly Provider[] | Promise<readonly Provider[]> {
     if (sendOptions.providers) {
       return sendOptions.providers.map((id) => {
         const provider = byId.get(id);
@@ -157,19 +161,27 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     }
     const order = orderProviders(options.providers, strategy, strategyState, () => clock.random());
     if (!guard) return order;
-    const routed = await guard.route(
-      allRecipients(message).map((address) => address.address),
-      order,
-    );
-    if (routed.domain) {
-      emitter.emit('domain-route', { id: message.id, domain: routed.domain, provider: routed.order[0]!.id });
-    }
-    return routed.order;
+    return guard
+      .route(
+        allRecipients(message).map((address) => address.address),
+        order,
+      )
+      .then((routed) => {
+        if (routed.domain) {
+          emitter.emit('domain-route', {
+            id: message.id,
+            domain: routed.domain,
+            provider: routed.order[0]!.id,
+          });
+        }
+        return routed.order;
+      });
   }
 
   async function send(input: MessageInput, sendOptions: SendOptions = {}): Promise<SendResult> {
     let message: NormalizedMessage;
-    normalize ??= (await loadNormalizer()).normalizeMessage;
+    // Awaited once, on the first send; later sends call it straight away.
+    if (!normalize) normalize = (await loadNormalizer()).normalizeMessage;
     try {
       message = normalize(input, options);
     } catch (error) {
@@ -184,7 +196,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       }
       throw error;
     }
-    const order = await orderFor(message, sendOptions);
+    const ordered = orderFor(message, sendOptions);
+    const order = Array.isArray(ordered) ? ordered : await ordered;
     const result = await deliver(message, order, sendOptions);
     // Keep the content only where a greylisting failover may need to re-send it.
     const keepContent = guard !== undefined && byId.get(result.provider)?.ip === 'rotating';

@@ -7,8 +7,9 @@ export function orderProviders(
   strategy: Strategy,
   state: { roundRobin: number },
   random: () => number,
-): Provider[] {
-  if (strategy === 'priority') return [...providers];
+): readonly Provider[] {
+  // Nobody changes the order they get: the configured array itself will do.
+  if (strategy === 'priority') return providers;
   if (strategy === 'round-robin') {
     const start = state.roundRobin++ % providers.length;
     return [...providers.slice(start), ...providers.slice(0, start)];
