@@ -3,9 +3,9 @@
  * import (and, for `mailer`, building a mailer with the four providers, before any send); median of
  * many runs. A second pass with a module hook lists the packages each scenario loaded.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from '../build-dist.js';
 import { median, round, writeResults } from '../overhead/results.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -31,24 +31,7 @@ const LAZY_PACKAGES = [
   /^bullmq$/,
 ];
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
-
-/** Build the dist of core and the four adapters, which the probe imports (plain Node, no loader). */
-function build(): void {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc', { paths: [ROOT] });
-  for (const name of ['core', 'sendgrid', 'ses', 'mailgun', 'postmark']) {
-    try {
-      execFileSync(process.execPath, [tsc, '-p', `packages/${name}/tsconfig.build.json`], {
-        cwd: ROOT,
-        stdio: 'inherit',
-      });
-    } catch {
-      // tsc still emits on type errors elsewhere in the tree; measure what it built, and say so.
-      console.warn(`startup: tsc reported errors building ${name}; measuring the emitted dist anyway`);
-    }
-  }
-}
 
 interface Probe {
   readonly milliseconds: number;
@@ -71,7 +54,7 @@ function probe(scenario: string, listModules = false): Probe & { processMillisec
   return { ...(JSON.parse(child.stdout) as Probe), processMilliseconds };
 }
 
-build();
+buildDist('startup');
 const samples = new Map<string, (Probe & { processMilliseconds: number })[]>(
   SCENARIOS.map((name) => [name, []]),
 );

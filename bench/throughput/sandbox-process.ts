@@ -1,5 +1,6 @@
 /** Start the sandbox in a child process, so the measured process holds only the client side. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +20,17 @@ const ENTRY = fileURLToPath(new URL('./sandbox-server.ts', import.meta.url));
 /** Node flags that run TypeScript sources of the workspace: tsx, resolving `mailover-source`. */
 export const SOURCE_FLAGS = ['--import', 'tsx', '--conditions=mailover-source'] as const;
 
-/** Start the sandbox child; it stops when `close()` ends its stdin, or when this process dies. */
-export async function startSandboxProcess(): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [...SOURCE_FLAGS, ENTRY], { stdio: ['pipe', 'pipe', 'inherit'] });
+/**
+ * Start the sandbox child; it stops when `close()` ends its stdin, or when this process dies.
+ * `pinTo` runs it on that CPU alone (Linux `taskset`), so it never shares a core with the client
+ * being measured; ignored where taskset is missing.
+ */
+export async function startSandboxProcess(options: { pinTo?: number } = {}): Promise<SandboxProcess> {
+  const command = [process.execPath, ...SOURCE_FLAGS, ENTRY];
+  const pinned = options.pinTo !== undefined && hasTaskset();
+  const child = pinned
+    ? spawn('taskset', ['-c', String(options.pinTo), ...command], { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -42,4 +51,17 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
         child.stdin.end();
       }),
   };
+}
+
+function hasTaskset(): boolean {
+  return process.platform === 'linux' && spawnSync('taskset', ['-V']).status === 0;
+}
+
+/**
+ * Keep this process (all its threads) on CPU `cpu`, away from the sandbox; false where taskset is
+ * missing or the machine has one CPU.
+ */
+export function pinThisProcess(cpu: number): boolean {
+  if (!hasTaskset() || availableParallelism() < 2) return false;
+  return spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)]).status === 0;
 }

@@ -22,19 +22,20 @@ export function toSesRequest(
   options: SesRequestOptions = {},
 ): SendEmailCommandInput {
   const keep = recipientFilter(options.recipients);
-  const headers = Object.entries({ ...message.headers, 'Message-ID': message.messageId }).map(
-    ([Name, Value]) => ({
-      Name,
-      Value,
-    }),
-  );
+  const headers: { Name: string; Value: string }[] = [];
+  for (const name in message.headers) headers.push({ Name: name, Value: message.headers[name]! });
+  headers.push({ Name: 'Message-ID', Value: message.messageId });
   const { tags } = toSesTags(message.id, message.metadata, message.tags);
+  const to = message.to.filter(keep).map(toSesAddress);
+  const cc = message.cc.filter(keep).map(toSesAddress);
+  const bcc = message.bcc.filter(keep).map(toSesAddress);
   return {
     FromEmailAddress: toSesAddress(message.from),
+    // Empty lists are left out: the SDK would serialize each one for nothing.
     Destination: {
-      ToAddresses: message.to.filter(keep).map(toSesAddress),
-      CcAddresses: message.cc.filter(keep).map(toSesAddress),
-      BccAddresses: message.bcc.filter(keep).map(toSesAddress),
+      ...(to.length > 0 ? { ToAddresses: to } : {}),
+      ...(cc.length > 0 ? { CcAddresses: cc } : {}),
+      ...(bcc.length > 0 ? { BccAddresses: bcc } : {}),
     },
     ...(message.replyTo.length > 0 ? { ReplyToAddresses: message.replyTo.map(toSesAddress) } : {}),
     Content: {
@@ -69,7 +70,8 @@ export function toSesRequest(
  * An address as SES takes it. SES requires RFC 2047 encoded words for a display name outside ASCII.
  */
 export function toSesAddress(address: Address): string {
-  if (!address.name || /^[\x20-\x7e]*$/.test(address.name)) return formatAddress(address);
+  if (!address.name) return address.address;
+  if (/^[\x20-\x7e]*$/.test(address.name)) return formatAddress(address);
   return `=?UTF-8?B?${Buffer.from(address.name, 'utf8').toString('base64')}?= <${address.address}>`;
 }
 

@@ -12,12 +12,15 @@ export const MAILOVER_TAG_PREFIX = 'mailover_tag_';
 export const SES_TAG_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
 const PLAIN_BYTE = /^[A-Za-z0-9-]$/;
+const PLAIN_VALUE = /^[A-Za-z0-9-]*$/;
 
 /**
  * Escape a value into SES's tag alphabet: letters, digits and `-` stand for themselves, every other
  * UTF-8 byte (the underscore included, so decoding is unambiguous) becomes `_` and two hex digits.
  */
 export function encodeTagValue(value: string): string {
+  // Nothing to escape (a UUID, most values): the value is its own encoding.
+  if (PLAIN_VALUE.test(value)) return value;
   let encoded = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     const character = String.fromCharCode(byte);

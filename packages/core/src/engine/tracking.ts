@@ -108,7 +108,11 @@ export function fromStoredMessage(stored: StoredMessage): NormalizedMessage {
 
 /** Strip angle brackets so `<id@host>` (send response) and `id@host` (events) meet. */
 export function providerMessageKey(provider: string, providerMessageId: string): string {
-  return `pmid:${provider}:${providerMessageId.replace(/^<|>$/g, '')}`;
+  const bare =
+    providerMessageId.startsWith('<') || providerMessageId.endsWith('>')
+      ? providerMessageId.replace(/^<|>$/g, '')
+      : providerMessageId;
+  return `pmid:${provider}:${bare}`;
 }
 
 /** Records messages and their delivery history in the Store; answers `status(id)`. */
@@ -125,7 +129,9 @@ export class Tracker {
     providerMessageId: string,
     keepContent: boolean,
   ) {
-    const recipients = [...message.to, ...message.cc, ...message.bcc].map((address) => address.address);
+    const recipients: string[] = [];
+    for (const list of [message.to, message.cc, message.bcc])
+      for (const address of list) recipients.push(address.address);
     const record: MessageRecord = {
       id: message.id,
       messageId: message.messageId,

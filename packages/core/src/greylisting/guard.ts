@@ -1,7 +1,7 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { MailerEmitter } from '../engine/events.js';
 import type { Deliver } from '../engine/deliver.js';
-import { fromStoredMessage, type Tracker } from '../engine/tracking.js';
+import { fromStoredMessage, providerMessageKey, type Tracker } from '../engine/tracking.js';
 import type { Provider } from '../provider.js';
 import type { Scheduler } from '../store/scheduler.js';
 import type { Store } from '../store/store.js';
@@ -153,11 +153,7 @@ export class GreylistGuard {
           ),
         );
 
-      await store.set(
-        `pmid:${result.provider}:${result.providerMessageId.replace(/^<|>$/g, '')}`,
-        id,
-        retentionMs,
-      );
+      await store.set(providerMessageKey(result.provider, result.providerMessageId), id, retentionMs);
       await tracker.appendHistory(id, {
         time: clock.now(),
         type: 'failover-sent',
