@@ -85,6 +85,18 @@ describe.each(KINDS)('%s: sandbox → signed webhook → handler → mailer.stat
     ).toBe(true);
   });
 
+  it('every event carries the mailover id, as the adapter declares (so no provider-id index is kept)', async () => {
+    const provider = mailer.providers.find((candidate) => candidate.id === kind);
+    expect(provider?.eventsCarryMailoverId).toBe(true);
+    const seen: (string | undefined)[] = [];
+    const stop = mailer.on('delivery', (event) => seen.push(event.mailoverId));
+    const sent = await mailer.send(message(`defer-${kind}-carry@example.org`), { providers: [kind] });
+    await sandbox.webhooks.settled();
+    stop();
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen.every((id) => id === sent.id)).toBe(true);
+  });
+
   it('bounces and drops land as bounced and dropped', async () => {
     const sent = await mailer.send(
       { ...message(`bounce-${kind}@example.org`), cc: `drop-${kind}@example.org` },

@@ -2,6 +2,7 @@
  * Small helpers every adapter uses, so that each adapter file stays about its provider:
  * a memoized lazy loader, credentials from options or environment, secret scrubbing, Retry-After.
  */
+import { setMaxListeners } from 'node:events';
 import { MailoverError } from './errors.js';
 
 /** @internal */
@@ -121,6 +122,9 @@ export function isAbortError(error: unknown): boolean {
  * listeners on every request, and a client built around a signal can then be kept for every send.
  */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+// Concurrent sends share it, and an SDK given it may listen per request: without a limit, Node
+// would warn of a leak at the 11th listener, though each goes when its request ends.
+setMaxListeners(0, NEVER_ABORTED);
 
 /**
  * Settle with `promise`, or reject with the signal's reason as soon as it aborts. For SDKs that take

@@ -95,6 +95,13 @@ export interface ProviderV1 {
   classifyError(error: unknown): ProviderFailure;
   /** Webhook verification and parsing, when the provider posts delivery events. Default: none. */
   readonly webhooks?: ProviderWebhooks;
+  /**
+   * True when every delivery event for a message this provider sent carries its mailover id
+   * (`DeliveryEvent.mailoverId`): the adapter puts the id where the provider echoes it back (custom
+   * args, metadata, tags). The engine then keeps no provider-message-id index for its sends, one
+   * store write less per message. Default: false, and events are also matched by provider message id.
+   */
+  readonly eventsCarryMailoverId?: boolean;
 }
 
 /** Any version of the provider contract this core understands. */

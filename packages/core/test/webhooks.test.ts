@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createMailer } from '../src/index.js';
+import { createMailer, memoryStore } from '../src/index.js';
 import { mockProvider, mockWebhooks } from '../src/testing/index.js';
 
 function setup() {
@@ -33,6 +33,29 @@ describe('mailer.webhooks.handle', () => {
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true, stored: 1, duplicates: 0 });
+    expect((await mailer.status(sent.id))?.recipients['ada@example.org']?.state).toBe('delivered');
+  });
+
+  it('keeps a provider-message-id index only for providers whose events may lack the mailover id', async () => {
+    const indexed = memoryStore();
+    const plain = mockProvider({ id: 'esp', webhooks: mockWebhooks({ provider: 'esp' }) });
+    await createMailer({ providers: [plain], store: indexed }).send(message);
+    expect(indexed.size).toBe(2); // the record and the index entry
+
+    const store = memoryStore();
+    const carrying = {
+      ...mockProvider({ id: 'esp', webhooks: mockWebhooks({ provider: 'esp' }) }),
+      eventsCarryMailoverId: true,
+    };
+    const mailer = createMailer({ providers: [carrying], store });
+    const sent = await mailer.send(message);
+    expect(store.size).toBe(1); // the record alone: one write per send
+    // Its events still find the message, by the id they carry.
+    const response = await mailer.webhooks.handle(
+      'esp',
+      post(JSON.stringify([{ type: 'delivered', recipient: 'ada@example.org', mailoverId: sent.id }])),
+    );
+    expect(response.status).toBe(200);
     expect((await mailer.status(sent.id))?.recipients['ada@example.org']?.state).toBe('delivered');
   });
 

@@ -99,6 +99,8 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
 
   return {
     specificationVersion: 'v1',
+    // Every send puts the mailover id in the v:mailover_id variable, which each event echoes back.
+    eventsCarryMailoverId: true,
     id: options.id ?? 'mailgun',
     kind: 'mailgun',
     ip: options.ip ?? 'rotating',

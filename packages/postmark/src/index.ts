@@ -75,6 +75,8 @@ export function postmark(options: PostmarkOptions = {}): ProviderV1 {
 
   return {
     specificationVersion: 'v1',
+    // Every send puts the mailover id in Metadata, which each event echoes back.
+    eventsCarryMailoverId: true,
     id: options.id ?? 'postmark',
     kind: 'postmark',
     ip: options.ip ?? 'rotating',

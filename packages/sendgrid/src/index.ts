@@ -135,6 +135,8 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
   const id = options.id ?? 'sendgrid';
   return {
     specificationVersion: 'v1',
+    // Every send puts the mailover id in custom_args, which each event echoes back.
+    eventsCarryMailoverId: true,
     id,
     kind: 'sendgrid',
     ip: options.ip ?? 'rotating',

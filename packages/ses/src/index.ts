@@ -104,6 +104,8 @@ export function ses(options: SesOptions = {}): ProviderV1 {
   const id = options.id ?? 'ses';
   return {
     specificationVersion: 'v1',
+    // Every send puts the mailover id in the mailover_id tag, which each event echoes back.
+    eventsCarryMailoverId: true,
     id,
     kind: 'ses',
     ip: options.ip ?? 'rotating',

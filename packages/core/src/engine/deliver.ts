@@ -117,7 +117,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           const bucket = buckets.get(provider.id);
           if (bucket) {
             try {
-              await bucket.acquire(signal);
+              await bucket.acquire(controller?.signal);
             } catch (error) {
               if (signal.aborted) fail(stopped(), describeStop(stopped()));
               throw error;
@@ -203,7 +203,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
             reason: honoured ? 'retry-after' : 'backoff',
           });
           try {
-            await clock.sleep(delayMs, signal);
+            await clock.sleep(delayMs, controller?.signal);
           } catch {
             fail(stopped(), describeStop(stopped()));
           }

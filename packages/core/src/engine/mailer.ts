@@ -199,10 +199,17 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     const ordered = orderFor(message, sendOptions);
     const order = Array.isArray(ordered) ? ordered : await ordered;
     const result = await deliver(message, order, sendOptions);
+    const accepting = byId.get(result.provider);
     // Keep the content only where a greylisting failover may need to re-send it.
-    const keepContent = guard !== undefined && byId.get(result.provider)?.ip === 'rotating';
+    const keepContent = guard !== undefined && accepting?.ip === 'rotating';
     try {
-      await tracker.recordAccepted(message, result.provider, result.providerMessageId, keepContent);
+      await tracker.recordAccepted(
+        message,
+        result.provider,
+        result.providerMessageId,
+        keepContent,
+        accepting?.eventsCarryMailoverId !== true,
+      );
     } catch (error) {
       // The provider accepted the message: a store outage must not turn that into a failure.
       process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);

@@ -128,6 +128,8 @@ export class Tracker {
     provider: string,
     providerMessageId: string,
     keepContent: boolean,
+    /** Index the provider's message id too, for events that do not carry the mailover id. */
+    indexProviderMessageId = true,
   ) {
     const recipients: string[] = [];
     for (const list of [message.to, message.cc, message.bcc])
@@ -142,8 +144,10 @@ export class Tracker {
       ...(keepContent ? { content: toStoredMessage(message) } : {}),
     };
     // The history's first line (accepted by `provider`) is derived from the record in `status()`.
+    const written = this.store.set(`msg:${message.id}`, JSON.stringify(record), this.retentionMs);
+    if (!indexProviderMessageId) return written;
     await Promise.all([
-      this.store.set(`msg:${message.id}`, JSON.stringify(record), this.retentionMs),
+      written,
       this.store.set(providerMessageKey(provider, providerMessageId), message.id, this.retentionMs),
     ]);
   }
