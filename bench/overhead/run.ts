@@ -5,7 +5,7 @@
  * machine's speed falls on all of them. `pnpm bench` runs it on the built packages (what users
  * run); run directly, it measures whatever `@mailover/*` resolves to.
  */
-import { createMailer } from '@mailover/core';
+import { createMailer, NEVER_ABORTED } from '@mailover/core';
 import { normalizeMessage } from '@mailover/core/message';
 import type { SandboxProviderKind } from '@mailover/sandbox';
 import { pinThisProcess, type SandboxProcess, startSandboxProcess } from '../throughput/sandbox-process.js';
@@ -51,7 +51,8 @@ async function compare(kind: SandboxProviderKind, sandbox: SandboxProcess) {
     },
     'adapter.send': () =>
       provider.send(normalized, {
-        signal: new AbortController().signal,
+        // What the engine passes a send with no signal and no deadline, as the mailer.send side's are.
+        signal: NEVER_ABORTED,
         attempt: 1,
         idempotencyKey: normalized.id,
       }),

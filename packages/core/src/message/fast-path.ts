@@ -49,7 +49,7 @@ export function parseSimpleMessage(input: unknown): ParsedMessage | undefined {
     if (!isNullishOr(text, 'string') || !isNullishOr(html, 'string')) return undefined;
     if (!text && !html) return undefined;
     const parsed = {
-      from: address(from),
+      from: sender(from),
       to: addresses(to),
       cc: addresses(cc),
       bcc: addresses(bcc),
@@ -81,6 +81,25 @@ function isNullishOr(value: unknown, type: 'string'): boolean {
 
 function count(value: Address | readonly Address[] | null | undefined): number {
   return Array.isArray(value) ? value.length : value === undefined || value === null ? 0 : 1;
+}
+
+/**
+ * Senders checked so far, by how they were written: an application sends from one or a few
+ * addresses, so the sender's checks (~3 µs between HTTP calls) run once, not on every message.
+ * Frozen, as the normalized message holds them. Bounded: cleared when full.
+ */
+const checkedSenders = new Map<string, Address>();
+const CHECKED_SENDERS_MAX = 64;
+
+function sender(value: unknown): Address {
+  if (typeof value !== 'string') return address(value);
+  let checked = checkedSenders.get(value);
+  if (checked === undefined) {
+    checked = Object.freeze(address(value));
+    if (checkedSenders.size >= CHECKED_SENDERS_MAX) checkedSenders.clear();
+    checkedSenders.set(value, checked);
+  }
+  return checked;
 }
 
 function address(value: unknown): Address {

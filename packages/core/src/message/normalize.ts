@@ -77,7 +77,9 @@ function finish(parsed: ParsedMessage, options: NormalizeOptions): NormalizedMes
   const issues: ValidationIssue[] = [];
   const domain = messageIdDomain(options, parsed.from, issues);
   const id = idempotencyKey === undefined ? generateId(options, issues) : idFromKey(idempotencyKey);
-  const message = {
+  // Built field by field rather than through conditional spreads, which cost a temporary object
+  // each on every send. An empty body part is no part: providers refuse empty content values.
+  const message: { -readonly [Key in keyof NormalizedMessage]: NormalizedMessage[Key] } = {
     id,
     messageId: `<${id}@${domain}>`,
     from: Object.freeze(parsed.from),
@@ -86,16 +88,18 @@ function finish(parsed: ParsedMessage, options: NormalizeOptions): NormalizedMes
     bcc,
     replyTo,
     subject: parsed.subject,
-    // An empty body part is no part: providers refuse empty content values.
-    ...(parsed.text ? { text: parsed.text } : {}),
-    ...(parsed.html ? { html: parsed.html } : {}),
-    attachments: Object.freeze((parsed.attachments ?? []).map((attachment) => Object.freeze(attachment))),
-    headers: Object.freeze({ ...parsed.headers }),
-    tags: Object.freeze([...new Set(parsed.tags ?? [])]),
-    metadata: Object.freeze({ ...parsed.metadata }),
-    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    attachments:
+      parsed.attachments && parsed.attachments.length > 0
+        ? Object.freeze(parsed.attachments.map((attachment) => Object.freeze(attachment)))
+        : NO_ATTACHMENTS,
+    headers: parsed.headers ? Object.freeze({ ...parsed.headers }) : NO_HEADERS,
+    tags: parsed.tags && parsed.tags.length > 0 ? Object.freeze([...new Set(parsed.tags)]) : NO_TAGS,
+    metadata: parsed.metadata ? Object.freeze({ ...parsed.metadata }) : NO_METADATA,
     sizeBytes: 0,
   };
+  if (parsed.text) message.text = parsed.text;
+  if (parsed.html) message.html = parsed.html;
+  if (idempotencyKey !== undefined) message.idempotencyKey = idempotencyKey;
   const size = measureMessage(message);
   message.sizeBytes = size.total;
   const limit = maxMessageBytes(options, issues);
@@ -103,6 +107,12 @@ function finish(parsed: ParsedMessage, options: NormalizeOptions): NormalizedMes
   if (issues.length > 0) throw new ValidationError(issues);
   return Object.freeze(message);
 }
+
+// Shared by every message that has none: frozen, so no message can change another's.
+const NO_ATTACHMENTS: NormalizedMessage['attachments'] = Object.freeze([]);
+const NO_HEADERS: NormalizedMessage['headers'] = Object.freeze({});
+const NO_TAGS: NormalizedMessage['tags'] = Object.freeze([]);
+const NO_METADATA: NormalizedMessage['metadata'] = Object.freeze({});
 
 function uniqueRecipients(given: Address | readonly Address[] | null | undefined, seen: Set<string>) {
   const list = given === undefined || given === null ? [] : Array.isArray(given) ? given : [given as Address];

@@ -19,24 +19,24 @@ export function measureMessage(message: Measured): MessageSize {
   const html = message.html === undefined ? 0 : Buffer.byteLength(message.html);
   let attachments = 0;
   for (const attachment of message.attachments) attachments += Math.ceil(attachment.content.length / 3) * 4;
-  let headers = line('From', Buffer.byteLength(addressText(message.from)));
-  for (const [name, list] of [
-    ['To', message.to],
-    ['Cc', message.cc],
-    ['Bcc', message.bcc],
-    ['Reply-To', message.replyTo],
-  ] as const) {
-    if (list.length > 0)
-      headers += line(
-        name,
-        list.reduce((sum, item) => sum + Buffer.byteLength(addressText(item)) + 2, 0),
-      );
-  }
-  headers +=
-    line('Subject', Buffer.byteLength(message.subject)) + line('Message-ID', message.messageId.length);
-  for (const [name, value] of Object.entries(message.headers))
-    headers += line(name, Buffer.byteLength(value));
+  let headers =
+    line('From', Buffer.byteLength(addressText(message.from))) +
+    addressLine('To', message.to) +
+    addressLine('Cc', message.cc) +
+    addressLine('Bcc', message.bcc) +
+    addressLine('Reply-To', message.replyTo) +
+    line('Subject', Buffer.byteLength(message.subject)) +
+    line('Message-ID', message.messageId.length);
+  for (const name in message.headers) headers += line(name, Buffer.byteLength(message.headers[name]!));
   return { text, html, attachments, headers, total: text + html + attachments + headers };
+}
+
+/** `Name: a, b` for a list of addresses; nothing for an empty list. */
+function addressLine(name: string, list: readonly Address[]): number {
+  if (list.length === 0) return 0;
+  let bytes = 0;
+  for (const item of list) bytes += Buffer.byteLength(addressText(item)) + 2;
+  return line(name, bytes);
 }
 
 function line(name: string, valueBytes: number): number {
