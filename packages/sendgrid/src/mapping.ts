@@ -75,9 +75,15 @@ export function toSendGridRequest(
   // SendGrid refuses an empty content list; a message with neither body still gets a blank text part.
   const [first = { type: 'text/plain', value: ' ' }, ...rest] = parts;
   const replyTo = message.replyTo.map(toEmail);
+  // The common message (all recipients in `to`, no partial re-send) goes as `to`, which the SDK
+  // turns into the same single personalization itself: handing it a built one costs a deep clone
+  // and a key conversion more per send.
+  const plain = !options.recipients && message.cc.length === 0 && message.bcc.length === 0;
   const request: MailDataRequired = {
     from: toEmail(message.from),
-    personalizations: personalizationsFor(message, options.recipients),
+    ...(plain && message.to.length > 0
+      ? { to: message.to.map(toEmail) }
+      : { personalizations: personalizationsFor(message, options.recipients) }),
     subject: message.subject,
     content: [first, ...rest],
     ...(replyTo.length === 1 ? { replyTo: replyTo[0] } : {}),

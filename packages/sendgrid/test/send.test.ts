@@ -118,6 +118,18 @@ describe('sendgrid(): sending through the official SDK', () => {
     ]);
   });
 
+  it('a message with only to-recipients goes as `to`, and arrives as the same single envelope', async () => {
+    await configured().send(fullMessage({ cc: [], bcc: [] }), sendContext());
+    const raw = sandbox.messages[0]!.raw as { personalizations: unknown[] };
+    expect(raw.personalizations).toEqual([
+      { to: [{ email: 'ada@example.org', name: 'Ada Lovelace' }, { email: 'alan@example.org' }] },
+    ]);
+    expect(sandbox.messages[0]!.to.map((address) => address.address)).toEqual([
+      'ada@example.org',
+      'alan@example.org',
+    ]);
+  });
+
   it('sends an address repeated across to/cc/bcc once (SendGrid refuses duplicates)', async () => {
     const message = fullMessage({ cc: [{ address: 'ADA@example.org' }], bcc: [] });
     await configured().send(message, sendContext());
