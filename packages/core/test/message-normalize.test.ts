@@ -82,6 +82,21 @@ describe('ids', () => {
   });
 });
 
+describe('the generateId option', () => {
+  it('refuses an id that is not a dot-atom, naming the option', () => {
+    expect(() => normalizeMessage(valid, { generateId: () => 'has space' })).toThrow(
+      /generateId.*not a dot-atom/,
+    );
+  });
+
+  it('refuses an id longer than 64 characters, which provider metadata could drop', () => {
+    expect(normalizeMessage(valid, { generateId: () => 'a'.repeat(64) }).id).toBe('a'.repeat(64));
+    expect(() => normalizeMessage(valid, { generateId: () => 'a'.repeat(65) })).toThrow(
+      /65 characters; make it at most 64/,
+    );
+  });
+});
+
 describe('defaults and copies', () => {
   it('fills every default and leaves out what was not given', () => {
     const message = normalizeMessage(valid);

@@ -21,6 +21,9 @@ export interface NormalizeOptions {
   readonly generateId?: () => string;
 }
 
+/** Longest id `generateId` may return: it must fit every provider's metadata limits. */
+export const MAX_GENERATED_ID_LENGTH = 64;
+
 /** Default `maxMessageBytes`: 40 MiB, the largest message SES accepts. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
@@ -139,7 +142,9 @@ function idFromKey(key: string): string {
 function generateId(options: NormalizeOptions, issues: ValidationIssue[]): string {
   if (!options.generateId) return randomUUID();
   const id = options.generateId();
-  // It lands inside a Message-ID header, so it must be a dot-atom.
+  // It lands inside a Message-ID header, so it must be a dot-atom; and in every provider's metadata,
+  // where the tightest limits (SES tags: 256 characters after escaping; Postmark: 80) must not drop
+  // it, or events could no longer be matched to the message.
   if (
     typeof id !== 'string' ||
     !/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(id)
@@ -147,6 +152,13 @@ function generateId(options: NormalizeOptions, issues: ValidationIssue[]): strin
     issues.push({
       path: 'generateId',
       message: 'the generateId option returned something that is not a dot-atom id',
+    });
+    return randomUUID();
+  }
+  if (id.length > MAX_GENERATED_ID_LENGTH) {
+    issues.push({
+      path: 'generateId',
+      message: `the generateId option returned an id of ${id.length} characters; make it at most ${MAX_GENERATED_ID_LENGTH} (a UUID is 36)`,
     });
     return randomUUID();
   }
