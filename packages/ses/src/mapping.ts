@@ -70,8 +70,7 @@ export function toSesRequest(
  * An address as SES takes it. SES requires RFC 2047 encoded words for a display name outside ASCII.
  */
 export function toSesAddress(address: Address): string {
-  if (!address.name) return address.address;
-  if (/^[\x20-\x7e]*$/.test(address.name)) return formatAddress(address);
+  if (!address.name || /^[\x20-\x7e]*$/.test(address.name)) return formatAddress(address);
   return `=?UTF-8?B?${Buffer.from(address.name, 'utf8').toString('base64')}?= <${address.address}>`;
 }
 

@@ -5,6 +5,7 @@
  * never throws, so the zod schema can report it at the right path.
  */
 import { domainToASCII } from 'node:url';
+import { recentAnswers } from './recent-answers.js';
 
 /** A check that failed: the reason, phrased to follow the field name. */
 export interface Refusal {
@@ -87,22 +88,11 @@ function checkLocalPart(local: string): string | undefined {
 }
 
 /**
- * Recent answers of `domainInAscii`: a sender writes to the same few domains again and again, and
- * the checks cost ~2.5 µs a domain (a Unicode regular expression, IDNA). Bounded: cleared when full.
+ * The domain converted to ASCII (IDNA, lower case), or why it cannot receive mail. Answers are
+ * remembered for 2 048 domains: a sender writes to the same few again and again, and the checks cost
+ * ~2.5 µs a domain (a Unicode regular expression, IDNA).
  */
-const checkedDomains = new Map<string, string | Refusal>();
-const CHECKED_DOMAINS_MAX = 2_048;
-
-/** The domain converted to ASCII (IDNA, lower case), or why it cannot receive mail. */
-export function domainInAscii(domain: string): string | Refusal {
-  let answer = checkedDomains.get(domain);
-  if (answer === undefined) {
-    answer = checkDomain(domain);
-    if (checkedDomains.size >= CHECKED_DOMAINS_MAX) checkedDomains.clear();
-    checkedDomains.set(domain, answer);
-  }
-  return answer;
-}
+export const domainInAscii: (domain: string) => string | Refusal = recentAnswers(2_048, checkDomain);
 
 function checkDomain(domain: string): string | Refusal {
   if (domain === '') return { problem: 'nothing after the "@"; add the domain' };

@@ -7,6 +7,7 @@
  * ≈ 85 µs between HTTP calls). A property test holds the two paths to the same output.
  */
 import { checkMailbox, lineBreakProblem, splitWrittenAddress } from './address.js';
+import { recentAnswers } from './recent-answers.js';
 import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
   MAX_METADATA_ENTRIES,
@@ -86,20 +87,12 @@ function count(value: Address | readonly Address[] | null | undefined): number {
 /**
  * Senders checked so far, by how they were written: an application sends from one or a few
  * addresses, so the sender's checks (~3 µs between HTTP calls) run once, not on every message.
- * Frozen, as the normalized message holds them. Bounded: cleared when full.
+ * Frozen, as the normalized message holds them. An unusual sender is not remembered (it throws).
  */
-const checkedSenders = new Map<string, Address>();
-const CHECKED_SENDERS_MAX = 64;
+const checkedSender = recentAnswers(64, (written) => Object.freeze(address(written)));
 
 function sender(value: unknown): Address {
-  if (typeof value !== 'string') return address(value);
-  let checked = checkedSenders.get(value);
-  if (checked === undefined) {
-    checked = Object.freeze(address(value));
-    if (checkedSenders.size >= CHECKED_SENDERS_MAX) checkedSenders.clear();
-    checkedSenders.set(value, checked);
-  }
-  return checked;
+  return typeof value === 'string' ? checkedSender(value) : address(value);
 }
 
 function address(value: unknown): Address {

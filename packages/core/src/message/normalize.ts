@@ -165,17 +165,12 @@ function generateId(options: NormalizeOptions, issues: ValidationIssue[]): strin
   return id;
 }
 
-let lastDomain: { readonly given: string; readonly ascii: string | undefined } | undefined;
-
 function messageIdDomain(options: NormalizeOptions, from: Address, issues: ValidationIssue[]): string {
   const given = options.messageIdDomain;
   if (given === undefined) return from.address.slice(from.address.lastIndexOf('@') + 1);
-  // The option is the same on every send; convert it once.
-  if (lastDomain?.given !== given) {
-    const ascii = typeof given === 'string' ? domainInAscii(given) : undefined;
-    lastDomain = { given, ascii: typeof ascii === 'string' ? ascii : undefined };
-  }
-  if (lastDomain.ascii !== undefined) return lastDomain.ascii;
+  // domainInAscii remembers its answers: the option, the same on every send, is converted once.
+  const ascii = typeof given === 'string' ? domainInAscii(given) : undefined;
+  if (typeof ascii === 'string') return ascii;
   issues.push({
     path: 'messageIdDomain',
     message: `the messageIdDomain option ${quote(String(given))} is not a domain name; use one such as "mail.example.com"`,
