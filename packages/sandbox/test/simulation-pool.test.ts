@@ -27,6 +27,16 @@ describe('ipPool', () => {
     expect(picks.size).toBe(1);
   });
 
+  it('round-robin: a message\'s first M attempts leave from M different /24s, then the cycle repeats', () => {
+    const pool = ipPool({ size: 256, networks: 16, selection: 'round-robin' });
+    for (const message of ['message-1', 'message-2']) {
+      const networks = Array.from({ length: 32 }, (_, index) => network24(pool.pick(message, index + 1)));
+      expect(new Set(networks.slice(0, 16)).size).toBe(16);
+      expect(networks.slice(16)).toEqual(networks.slice(0, 16));
+    }
+    expect(pool.pick('message-1', 1)).not.toBe(pool.pick('message-2', 1));
+  });
+
   it('a fixed IP is one address whatever the message', () => {
     const pool = ipPool({ octet: 20 });
     expect(pool.addresses).toEqual(['127.20.0.1']);

@@ -5,7 +5,12 @@ export type IpSelection =
   /** Independently and uniformly at each attempt (KumoMTA's default weighted round robin). */
   | 'rotating'
   /** The first pick of a message stays for its retries. */
-  | 'sticky';
+  | 'sticky'
+  /**
+   * Attempt n leaves from the address after attempt n − 1's, which sits in the next /24: a message's
+   * first M attempts come from M different networks (a worst case for greylisting, no luck involved).
+   */
+  | 'round-robin';
 
 export interface IpPoolOptions {
   /** Addresses in the pool (N). Default 1: a fixed IP. */
@@ -48,9 +53,10 @@ export function ipPool(options: IpPoolOptions = {}): IpPool {
   return {
     addresses,
     selection,
-    pick(messageKey) {
+    pick(messageKey, attempt) {
       if (size === 1) return addresses[0]!;
       if (selection === 'sticky') return addresses[hashString(messageKey) % size]!;
+      if (selection === 'round-robin') return addresses[(hashString(messageKey) + attempt - 1) % size]!;
       return addresses[Math.floor(random() * size)]!;
     },
   };
