@@ -27,7 +27,7 @@ describe('ipPool', () => {
     expect(picks.size).toBe(1);
   });
 
-  it('round-robin: a message\'s first M attempts leave from M different /24s, then the cycle repeats', () => {
+  it("round-robin: a message's first M attempts leave from M different /24s, then the cycle repeats", () => {
     const pool = ipPool({ size: 256, networks: 16, selection: 'round-robin' });
     for (const message of ['message-1', 'message-2']) {
       const networks = Array.from({ length: 32 }, (_, index) => network24(pool.pick(message, index + 1)));
