@@ -59,11 +59,15 @@ async function compare(kind: SandboxProviderKind, sandbox: SandboxProcess) {
     'mailer.send': () => mailer.send(benchMessage()),
   };
   for (const side of SIDES) await cpuPerMessage(sends[side], WARMUP);
+  // Start from a clean heap, so no earlier provider's garbage is collected on this one's time. No
+  // forced GC between blocks: a full GC leaves sweeping to background threads whose CPU lands on the
+  // next block (it doubled the SDK's reading, 370 → 760 µs a send), and collecting what each side
+  // allocates is part of what that side costs.
+  global.gc?.();
   const samples = Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>;
   for (let round = 0; round < ROUNDS; round++) {
     // Forward, then backward: drift in the machine's speed falls on every side alike.
     for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
-      global.gc?.();
       samples[side].push(await cpuPerMessage(sends[side], BLOCK));
     }
   }

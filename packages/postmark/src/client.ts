@@ -1,10 +1,11 @@
 /**
- * Building the `postmark` SDK client for one send. The SDK takes no per-call AbortSignal and drops
- * response headers and error causes, but it accepts a `fetch`: ours joins the caller's signal to the
- * SDK's own timeout and notes the Retry-After header and the network error code for classifyError.
+ * The one `postmark` SDK client a provider sends through. The SDK takes no per-call AbortSignal and
+ * drops response headers and error causes, but it accepts a `fetch`: ours joins the caller's signal
+ * to the SDK's own timeout and notes the Retry-After header and the network error code for
+ * classifyError.
  */
-import { NEVER_ABORTED } from '@mailover/core';
-import type { ServerClient } from 'postmark';
+import { NEVER_ABORTED, raceAbort } from '@mailover/core';
+import type { Models } from 'postmark';
 import type { PostmarkTransportDetails } from './errors.js';
 
 export type PostmarkModule = typeof import('postmark');
@@ -20,26 +21,46 @@ export function hostOptions(
   return { useHttps: url.protocol === 'https:', requestHost: `${url.host}${path}` };
 }
 
-export interface CallClient {
-  readonly client: ServerClient;
-  /** Filled in as the call goes: attach it to the SDK's error. */
+/** One send's side of the fetch wrapper: the signal to obey, and what it saw, for classifyError. */
+interface Call {
+  readonly signal: AbortSignal;
   readonly transport: { -readonly [Key in keyof PostmarkTransportDetails]: PostmarkTransportDetails[Key] };
+  reachedFetch: boolean;
 }
 
-/** A client whose every request aborts with `signal` and reports what it saw into `transport`. */
-export function createCallClient(
+export interface PostmarkSender {
+  /**
+   * `ServerClient.sendEmail`, ending when `signal` aborts; a failure carries what the transport saw
+   * as `error.mailoverTransport`.
+   */
+  sendEmail(request: Models.Message, signal: AbortSignal): Promise<unknown>;
+}
+
+/**
+ * One client for every send, concurrent ones included (building one per send cost more than the
+ * rest of the adapter). Each send's signal and findings reach the fetch wrapper through `handover`:
+ * the SDK calls its fetch synchronously inside `sendEmail()` (its request generator runs up to the
+ * first await before returning), so the wrapper takes the call that was handed over just then. The
+ * SDK version is pinned; should a later one call fetch later, the wrapper finds nothing handed over,
+ * fetches plainly, and the send still ends at its signal (`raceAbort`), only without the details.
+ */
+export function createSender(
   sdk: PostmarkModule,
   serverToken: string,
   endpoint: string | undefined,
   timeoutMs: number,
-  signal: AbortSignal,
-): CallClient {
-  const transport: CallClient['transport'] = {};
+): PostmarkSender {
+  let handover: Call | undefined;
   const callFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    const call = handover;
+    handover = undefined;
+    if (call === undefined) return fetch(input, init);
+    call.reachedFetch = true;
+    const { signal, transport } = call;
     try {
       // The engine's signal for a send nothing can stop never aborts: nothing to join then.
       const joined =
-        signal === NEVER_ABORTED ? init?.signal : init?.signal ? eitherSignal(init.signal, signal) : signal;
+        signal === NEVER_ABORTED ? undefined : init?.signal ? eitherSignal(init.signal, signal) : signal;
       const response = await fetch(input, joined ? { ...init, signal: joined } : init);
       const retryAfter = response.headers.get('retry-after');
       if (retryAfter !== null) transport.retryAfter = retryAfter;
@@ -56,7 +77,26 @@ export function createCallClient(
     timeout: timeoutMs / 1000,
     fetch: callFetch,
   });
-  return { client, transport };
+  return {
+    async sendEmail(request, signal) {
+      const call: Call = { signal, transport: {}, reachedFetch: false };
+      handover = call;
+      let pending: Promise<unknown>;
+      try {
+        pending = client.sendEmail(request);
+      } finally {
+        handover = undefined;
+      }
+      try {
+        return await (call.reachedFetch ? pending : raceAbort(pending, signal));
+      } catch (error) {
+        // The SDK keeps neither headers nor causes: hand classifyError what our fetch saw.
+        if (typeof error === 'object' && error !== null)
+          Object.assign(error, { mailoverTransport: call.transport });
+        throw error;
+      }
+    },
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   requireSetting,
 } from '@mailover/core';
 import type { Models, ServerClient } from 'postmark';
-import { createCallClient, type PostmarkModule } from './client.js';
+import { createSender, type PostmarkModule, type PostmarkSender } from './client.js';
 import { classifyPostmarkError, PostmarkMalformedResponseError } from './errors.js';
 import { POSTMARK_LIMITS } from './limits.js';
 import { toPostmarkRequest } from './mapping.js';
@@ -53,6 +53,7 @@ const loadSdk = lazy<PostmarkModule>(() => import('postmark'));
 export function postmark(options: PostmarkOptions = {}): ProviderV1 {
   const timeoutMs = options.timeoutMs ?? 30_000;
   let resolvedToken: string | undefined;
+  let sender: PostmarkSender | undefined;
 
   const serverToken = (): string => {
     resolvedToken ??= requireSetting('postmark', 'serverToken', options.serverToken, 'POSTMARK_SERVER_TOKEN');
@@ -61,16 +62,8 @@ export function postmark(options: PostmarkOptions = {}): ProviderV1 {
 
   async function sendEmail(request: Models.Message, signal: AbortSignal): Promise<unknown> {
     if (options.client) return raceAbort(options.client.sendEmail(request), signal);
-    const token = serverToken();
-    const call = createCallClient(await loadSdk(), token, options.endpoint, timeoutMs, signal);
-    try {
-      return await call.client.sendEmail(request);
-    } catch (error) {
-      // The SDK keeps neither headers nor causes: hand classifyError what our fetch saw.
-      if (typeof error === 'object' && error !== null)
-        Object.assign(error, { mailoverTransport: call.transport });
-      throw error;
-    }
+    sender ??= createSender(await loadSdk(), serverToken(), options.endpoint, timeoutMs);
+    return sender.sendEmail(request, signal);
   }
 
   return {

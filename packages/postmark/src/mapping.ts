@@ -21,48 +21,53 @@ export function toPostmarkRequest(
   options: PostmarkMappingOptions = {},
 ): Models.Message {
   const keep = recipientFilter(options.recipients);
-  const to = message.to.filter(keep);
-  const cc = message.cc.filter(keep);
-  const bcc = message.bcc.filter(keep);
-  const request: Models.Message = {
+  // Fields are set one by one, not spread in: this runs on every send.
+  const request: { -readonly [Key in keyof Models.Message]: Models.Message[Key] } = {
     From: formatAddress(message.from),
     Subject: message.subject,
-    ...addressField('To', to),
-    ...addressField('Cc', cc),
-    ...addressField('Bcc', bcc),
-    ...addressField('ReplyTo', message.replyTo),
-    ...(message.text === undefined ? {} : { TextBody: message.text }),
-    ...(message.html === undefined ? {} : { HtmlBody: message.html }),
-    Headers: [
-      ...Object.entries(message.headers).map(([Name, Value]) => ({ Name, Value })),
-      // The same Message-ID on every attempt and provider lets recipients' servers deduplicate.
-      { Name: 'Message-ID', Value: message.messageId },
-    ],
-    Metadata: { ...message.metadata, [MAILOVER_ID_KEY]: message.id },
-    ...(message.attachments.length === 0
-      ? {}
-      : {
-          Attachments: message.attachments.map((attachment) => ({
-            Name: attachment.filename,
-            Content: Buffer.from(attachment.content).toString('base64'),
-            ContentType: attachment.contentType,
-            // Postmark's documented form for inline parts is `cid:<id>`.
-            ContentID: attachment.cid === undefined ? null : `cid:${attachment.cid}`,
-          })),
-        }),
-    // Postmark takes one tag per message; further tags have nowhere to go (see README).
-    ...(message.tags[0] === undefined ? {} : { Tag: message.tags[0] }),
-    ...(options.messageStream === undefined ? {} : { MessageStream: options.messageStream }),
   };
+  setAddresses(request, 'To', keep ? message.to.filter(keep) : message.to);
+  setAddresses(request, 'Cc', keep ? message.cc.filter(keep) : message.cc);
+  setAddresses(request, 'Bcc', keep ? message.bcc.filter(keep) : message.bcc);
+  setAddresses(request, 'ReplyTo', message.replyTo);
+  if (message.text !== undefined) request.TextBody = message.text;
+  if (message.html !== undefined) request.HtmlBody = message.html;
+  const headers: Models.Header[] = [];
+  for (const name of Object.keys(message.headers))
+    headers.push({ Name: name, Value: message.headers[name]! });
+  // The same Message-ID on every attempt and provider lets recipients' servers deduplicate.
+  headers.push({ Name: 'Message-ID', Value: message.messageId });
+  request.Headers = headers;
+  request.Metadata = { ...message.metadata, [MAILOVER_ID_KEY]: message.id };
+  if (message.attachments.length > 0) {
+    request.Attachments = message.attachments.map((attachment) => ({
+      Name: attachment.filename,
+      Content: Buffer.from(attachment.content).toString('base64'),
+      ContentType: attachment.contentType,
+      // Postmark's documented form for inline parts is `cid:<id>`.
+      ContentID: attachment.cid === undefined ? null : `cid:${attachment.cid}`,
+    }));
+  }
+  // Postmark takes one tag per message; further tags have nowhere to go (see README).
+  if (message.tags[0] !== undefined) request.Tag = message.tags[0];
+  if (options.messageStream !== undefined) request.MessageStream = options.messageStream;
   return request;
 }
 
-function addressField(name: 'To' | 'Cc' | 'Bcc' | 'ReplyTo', addresses: readonly Address[]) {
-  return addresses.length === 0 ? {} : { [name]: addresses.map(formatAddress).join(', ') };
+function setAddresses(
+  request: { To?: string; Cc?: string; Bcc?: string; ReplyTo?: string },
+  name: 'To' | 'Cc' | 'Bcc' | 'ReplyTo',
+  addresses: readonly Address[],
+): void {
+  if (addresses.length === 1) request[name] = formatAddress(addresses[0]!);
+  else if (addresses.length > 1) request[name] = addresses.map(formatAddress).join(', ');
 }
 
-function recipientFilter(recipients: readonly string[] | undefined): (address: Address) => boolean {
-  if (recipients === undefined) return () => true;
+/** Which addresses a partial re-send keeps; undefined when it keeps them all. */
+function recipientFilter(
+  recipients: readonly string[] | undefined,
+): ((address: Address) => boolean) | undefined {
+  if (recipients === undefined) return undefined;
   const wanted = new Set(recipients.map((recipient) => recipient.toLowerCase()));
   return (address) => wanted.has(address.address.toLowerCase());
 }

@@ -122,6 +122,36 @@ describe('postmark adapter: sandbox faults through the SDK', () => {
     expect(result).toMatchObject({ code: 'invalid_message', status: 422, providerCode: '300' });
   });
 
+  it('concurrent sends through the one client each keep what their own response said', async () => {
+    sandbox.faults.next(
+      'postmark',
+      { kind: 'rate_limited', retryAfterSeconds: 3 },
+      { kind: 'rate_limited', retryAfterSeconds: 7 },
+    );
+    const adapter = provider();
+    const results = await Promise.all([
+      failure(adapter),
+      failure(adapter),
+      adapter.send(makeMessage(), sendContext()),
+    ]);
+    const waits = results
+      .slice(0, 2)
+      .map((result) => (result as { failure: ProviderFailure }).failure.retryAfterMs);
+    expect(waits.sort()).toEqual([3000, 7000]);
+    expect(results[2]).toMatchObject({ providerMessageId: expect.any(String) });
+  });
+
+  it('a per-send signal aborts only its own send on the shared client', { timeout: 5000 }, async () => {
+    sandbox.faults.next('postmark', { kind: 'hang' });
+    const adapter = provider({ timeoutMs: 60_000 });
+    const controller = new AbortController();
+    const hanging = failure(adapter, makeMessage(), controller.signal);
+    const other = adapter.send(makeMessage(), sendContext());
+    setTimeout(() => controller.abort(new Error('deadline')), 50);
+    expect(((await hanging).error as Error).name).toBe('AbortError');
+    expect(await other).toMatchObject({ providerMessageId: expect.any(String) });
+  });
+
   it('stops at the caller signal, as an AbortError classified timeout/unknown', {
     timeout: 5000,
   }, async () => {
