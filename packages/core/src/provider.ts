@@ -15,6 +15,11 @@ export interface ProviderLimits {
   readonly maxAttachments?: number;
   /** Attachment filename extensions the provider refuses, lower case without the dot (`exe`). */
   readonly blockedExtensions?: readonly string[];
+  /**
+   * True when the provider takes only 7-bit ASCII addresses (no SMTPUTF8, RFC 6531): a message with
+   * a non-ASCII local part (`josé@…`) is then passed over. Domains are sent in ASCII (IDNA) anyway.
+   */
+  readonly asciiAddressesOnly?: boolean;
 }
 
 /** Passed to `send` for each attempt. */

@@ -227,6 +227,25 @@ describe('limits', () => {
     expect(skipped).toEqual(['small:limits']);
   });
 
+  it('passes over an ASCII-only provider for a non-ASCII local part, and only then', async () => {
+    const clock = new VirtualClock();
+    const ascii = mockProvider({ id: 'ascii', limits: { asciiAddressesOnly: true }, clock });
+    const utf8 = mockProvider({ id: 'utf8', clock });
+    const mailer = createMailer({ providers: [ascii, utf8], clock });
+    const skips: string[] = [];
+    mailer.on('skip', (event) => skips.push(`${event.provider}: ${event.detail}`));
+    expect((await mailer.send({ ...message, to: 'josé@example.org' })).provider).toBe('utf8');
+    expect((await mailer.send({ ...message, to: 'jose@bücher.example' })).provider).toBe('ascii');
+    expect((await mailer.send({ ...message, cc: 'δοκιμή@example.org' })).provider).toBe('utf8');
+    expect((await mailer.send({ ...message, from: 'ventes-été@example.com' })).provider).toBe('utf8');
+    expect(skips).toEqual([
+      'ascii: josé@example.org has non-ASCII characters before the "@", and this provider takes ASCII addresses only (no SMTPUTF8)',
+      'ascii: δοκιμή@example.org has non-ASCII characters before the "@", and this provider takes ASCII addresses only (no SMTPUTF8)',
+      'ascii: ventes-été@example.com has non-ASCII characters before the "@", and this provider takes ASCII addresses only (no SMTPUTF8)',
+    ]);
+    expect(ascii.calls).toHaveLength(1);
+  });
+
   it('fails with no_provider when no provider can take the message', async () => {
     const clock = new VirtualClock();
     const small = mockProvider({ id: 'small', limits: { blockedExtensions: ['exe'] }, clock });

@@ -64,6 +64,9 @@ export const SES_LIMITS: ProviderLimits = Object.freeze({
       'psc1 psc2 tmp url vb vbe vbs vps vsmacros vss vst vsw vxd ws wsc wsf wsh xnk'
     ).split(' '),
   ),
+  // "Amazon SES does not support the SMTPUTF8 extension … the email address string must be 7-bit
+  // ASCII" (API reference, Destination).
+  asciiAddressesOnly: true,
 });
 
 const DEFAULT_TIMEOUT_MS = 30_000;

@@ -116,3 +116,28 @@ describe('ses adapter: lazy SDK', () => {
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({ afterConstruct: false, afterSend: true });
   });
 });
+
+describe('ASCII addresses only', () => {
+  it('is declared (SES has no SMTPUTF8), so the mailer sends josé@ through the next provider', async () => {
+    const { createMailer } = await import('@mailover/core');
+    const { mockProvider } = await import('@mailover/core/testing');
+    const provider = ses({
+      region: sandbox.credentials.ses.region,
+      credentials: sandbox.credentials.ses,
+      endpoint: sandbox.endpoints.ses,
+    });
+    expect(provider.limits.asciiAddressesOnly).toBe(true);
+    const next = mockProvider({ id: 'next' });
+    const mailer = createMailer({ providers: [provider, next] });
+    const message = { from: 'shop@example.com', subject: 'Hi', text: 'Hello' };
+    expect((await mailer.send({ ...message, to: 'josé@example.org' })).provider).toBe('next');
+    expect(sandbox.messages).toHaveLength(0);
+    expect((await mailer.send({ ...message, to: 'jose@example.org' })).provider).toBe('ses');
+    expect(sandbox.messages).toHaveLength(1);
+    await mailer.close();
+  });
+
+  it('can be lifted for an account that is known to take them', () => {
+    expect(ses({ limits: { asciiAddressesOnly: false } }).limits.asciiAddressesOnly).toBe(false);
+  });
+});

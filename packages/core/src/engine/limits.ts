@@ -35,5 +35,21 @@ export function exceededLimit(message: NormalizedMessage, limits: ProviderLimits
     );
     if (refused) return `attachment type of ${refused.filename} is refused`;
   }
+  if (limits.asciiAddressesOnly) {
+    const address = firstNonAsciiAddress(message);
+    if (address !== undefined) {
+      return `${address} has non-ASCII characters before the "@", and this provider takes ASCII addresses only (no SMTPUTF8)`;
+    }
+  }
+  return undefined;
+}
+
+function firstNonAsciiAddress(message: NormalizedMessage): string | undefined {
+  for (const list of [[message.from], message.to, message.cc, message.bcc, message.replyTo]) {
+    for (const { address } of list) {
+      for (let index = 0; index < address.length; index++)
+        if (address.charCodeAt(index) >= 0x80) return address;
+    }
+  }
   return undefined;
 }
