@@ -203,13 +203,14 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     // Keep the content only where a greylisting failover may need to re-send it.
     const keepContent = guard !== undefined && accepting?.ip === 'rotating';
     try {
-      await tracker.recordAccepted(
+      const recorded = tracker.recordAccepted(
         message,
         result.provider,
         result.providerMessageId,
         keepContent,
         accepting?.eventsCarryMailoverId !== true,
       );
+      if (recorded) await recorded;
     } catch (error) {
       // The provider accepted the message: a store outage must not turn that into a failure.
       process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);

@@ -1,5 +1,6 @@
 import type { DeliveryEvent, DeliveryEventType } from '../delivery-event.js';
 import type { Attachment, NormalizedMessage } from '../message/types.js';
+import { type ObjectValues, objectValues } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 
@@ -115,44 +116,70 @@ export function providerMessageKey(provider: string, providerMessageId: string):
   return `pmid:${provider}:${bare}`;
 }
 
+/**
+ * `text`, flattened: strings built by templates and slices (the Message-ID, checked addresses) are
+ * ropes that hold on to their pieces and to the input they were cut from. Kept for days in the
+ * memory store as they are, they cost 1 406 bytes a record instead of 893 (bench/memory). Reading a
+ * character makes V8 flatten the rope in place.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
+
 /** Records messages and their delivery history in the Store; answers `status(id)`. */
 export class Tracker {
+  /** Set when the store is the built-in in-memory one: records are kept as objects, not JSON. */
+  private readonly objects: ObjectValues | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly retentionMs: number,
-  ) {}
+  ) {
+    this.objects = (store as { [objectValues]?: ObjectValues })[objectValues];
+  }
 
-  async recordAccepted(
+  /**
+   * Record an accepted message. Resolves when it is stored; undefined when it already is (the
+   * in-memory store, one write): the common send then awaits nothing more.
+   */
+  recordAccepted(
     message: NormalizedMessage,
     provider: string,
     providerMessageId: string,
     keepContent: boolean,
     /** Index the provider's message id too, for events that do not carry the mailover id. */
     indexProviderMessageId = true,
-  ) {
+  ): Promise<unknown> | undefined {
     const recipients: string[] = [];
     for (const list of [message.to, message.cc, message.bcc])
-      for (const address of list) recipients.push(address.address);
+      for (const address of list) recipients.push(flat(address.address));
     const record: MessageRecord = {
-      id: message.id,
-      messageId: message.messageId,
+      id: flat(message.id), // crypto.randomUUID() builds it by concatenation, too
+      messageId: flat(message.messageId),
       provider,
-      providerMessageId,
+      providerMessageId: flat(providerMessageId),
       acceptedAt: this.clock.now(),
-      recipients,
+      recipients: Object.freeze(recipients),
       ...(keepContent ? { content: toStoredMessage(message) } : {}),
     };
     // The history's first line (accepted by `provider`) is derived from the record in `status()`.
-    const written = this.store.set(`msg:${message.id}`, JSON.stringify(record), this.retentionMs);
+    const key = `msg:${message.id}`;
+    let written: Promise<void> | undefined;
+    if (this.objects) this.objects.set(key, Object.freeze(record), this.retentionMs);
+    else written = this.store.set(key, JSON.stringify(record), this.retentionMs);
     if (!indexProviderMessageId) return written;
-    await Promise.all([
-      written,
-      this.store.set(providerMessageKey(provider, providerMessageId), message.id, this.retentionMs),
-    ]);
+    const indexed = this.store.set(
+      providerMessageKey(provider, providerMessageId),
+      message.id,
+      this.retentionMs,
+    );
+    return written ? Promise.all([written, indexed]) : indexed;
   }
 
   async record(id: string): Promise<MessageRecord | undefined> {
+    if (this.objects) return this.objects.get(`msg:${id}`) as MessageRecord | undefined;
     const raw = await this.store.get(`msg:${id}`);
     return raw === undefined ? undefined : (JSON.parse(raw) as MessageRecord);
   }

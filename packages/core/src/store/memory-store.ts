@@ -11,8 +11,22 @@ export interface MemoryStoreOptions {
 }
 
 interface Entry {
-  value: string | string[];
+  value: string | string[] | object;
   expiresAt: number;
+}
+
+/**
+ * The built-in store's way to keep a value as the object it is (internal to the engine; not part
+ * of the `Store` contract): the message record, which the engine alone reads back, is kept without
+ * its JSON. Serialising it was the largest single cost of recording a send (≈ 5.7 µs of ≈ 10 µs
+ * between HTTP calls). Other stores get the JSON as before.
+ */
+export const objectValues: unique symbol = Symbol('mailover.memoryStore.objectValues');
+
+export interface ObjectValues {
+  set(key: string, value: object, ttlMs: number): void;
+  /** The object kept under `key`; undefined when absent, expired, or not kept as an object. */
+  get(key: string): object | undefined;
 }
 
 /**
@@ -40,6 +54,7 @@ function cursor<Key>(map: Map<Key, unknown>): () => Key | undefined {
 export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   /** Keys held now, expired ones not yet swept included. */
   readonly size: number;
+  readonly [objectValues]: ObjectValues;
 } {
   const maxEntries = options.maxEntries ?? 100_000;
   const clock = options.clock ?? systemClock;
@@ -111,6 +126,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
     },
     async delete(key) {
       entries.delete(key);
+    },
+    [objectValues]: {
+      set(key, value, ttlMs) {
+        write(key, { value, expiresAt: clock.now() + ttlMs });
+      },
+      get(key) {
+        const value = live(key)?.value;
+        return typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+      },
     },
   };
 }
