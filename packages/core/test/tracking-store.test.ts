@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createMailer, memoryStore, type Store } from '../src/index.js';
+import { fromStoredMessage, Tracker } from '../src/engine/tracking.js';
+import { normalizeMessage } from '../src/message/index.js';
 import { objectValues } from '../src/store/memory-store.js';
+import { systemClock } from '../src/time.js';
 import { mockProvider } from '../src/testing/index.js';
 
 const message = {
@@ -74,6 +77,20 @@ describe('message records', () => {
     const status = await mailer.status(sent.id);
     expect(status).toMatchObject({ id: sent.id, messageId: sent.messageId, provider: 'esp' });
     expect(status!.history[0]).toMatchObject({ type: 'accepted', provider: 'esp' });
+  });
+
+  it('keeps content for a re-send as the message itself in memory, as base64 JSON elsewhere', async () => {
+    const sent = normalizeMessage({
+      ...message,
+      attachments: [{ filename: 'a.bin', content: Uint8Array.of(0, 1, 255) }],
+    });
+    for (const store of [memoryStore(), stringStore()]) {
+      const tracker = new Tracker(store, systemClock, 60_000);
+      await tracker.recordAccepted(sent, 'esp', 'pm-1', true);
+      const kept = fromStoredMessage((await tracker.record(sent.id))!.content!);
+      expect({ ...kept, attachments: [] }).toEqual({ ...sent, attachments: [] });
+      expect([...kept.attachments[0]!.content]).toEqual([0, 1, 255]);
+    }
   });
 
   it('expires an object record like any other value', async () => {
