@@ -13,6 +13,7 @@ import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
 import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
+import { createIngest } from './ingest.js';
 import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
@@ -243,29 +244,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     now: () => clock.now(),
     claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
     releaseOnce: (key) => store.delete(`once:${key}`),
-    async ingest(events) {
-      let stored = 0;
-      let duplicates = 0;
-      for (const event of events) {
-        const dedupeKey = `event:${event.provider}:${event.eventId}`;
-        if (!(await store.claim(dedupeKey, '1', retentionMs))) {
-          duplicates += 1;
-          continue;
-        }
-        try {
-          const id = await tracker.correlate(event);
-          if (id) await tracker.appendHistory(id, tracker.historyEntryFor(event));
-          emitter.emit('delivery', id ? { ...event, id } : event);
-          if (id && guard?.isEvidence(event)) await guard.onDeferred(id, event);
-
-          stored += 1;
-        } catch (error) {
-          await store.delete(dedupeKey).catch(() => {});
-          throw error;
-        }
-      }
-      return { stored, duplicates };
-    },
+    ingest: createIngest({ store, tracker, emitter, guard, retentionMs }),
   });
 
   return {
