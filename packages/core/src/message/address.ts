@@ -17,18 +17,18 @@ export function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 }
 
-const CONTROL_NAMES: Readonly<Record<number, string>> = {
-  0x00: 'NUL',
-  0x07: 'BEL',
-  0x08: 'BS',
-  0x0b: 'VT',
-  0x0c: 'FF',
-  0x1b: 'ESC',
-  0x7f: 'DEL',
-  0x85: 'NEL',
-  0x2028: 'LINE SEPARATOR',
-  0x2029: 'PARAGRAPH SEPARATOR',
-};
+const CONTROL_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x00, 'NUL'],
+  [0x07, 'BEL'],
+  [0x08, 'BS'],
+  [0x0b, 'VT'],
+  [0x0c, 'FF'],
+  [0x1b, 'ESC'],
+  [0x7f, 'DEL'],
+  [0x85, 'NEL'],
+  [0x2028, 'LINE SEPARATOR'],
+  [0x2029, 'PARAGRAPH SEPARATOR'],
+]);
 
 /**
  * Why a value bound for a header (subject, names, addresses, header values, filenames, tags) may not
@@ -47,7 +47,7 @@ export function controlCharacterProblem(value: string): string | undefined {
       return 'contains a line break (CR or LF), refused to prevent header injection; remove it';
     }
     const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    const name = CONTROL_NAMES[code];
+    const name = CONTROL_NAMES.get(code);
     return `contains the control character ${hex}${name ? ` (${name})` : ''} at position ${index}, which has no place in a header; remove it`;
   }
   return undefined;

@@ -83,7 +83,8 @@ function buildHeadersSchema() {
       for (const name of Object.keys(headers)) {
         const advice = reservedHeaderAdvice(name);
         if (advice) refuse(context, `${name} cannot be set by hand: ${advice}`, [name]);
-        else if (controlCharacterProblem(name)) refuse(context, `the header name ${controlCharacterProblem(name)}`, [name]);
+        else if (controlCharacterProblem(name))
+          refuse(context, `the header name ${controlCharacterProblem(name)}`, [name]);
         else if (!HEADER_NAME.test(name)) {
           refuse(
             context,
