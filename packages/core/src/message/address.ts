@@ -5,6 +5,7 @@
  * never throws, so the zod schema can report it at the right path.
  */
 import { domainToASCII } from 'node:url';
+import { isValidALabel } from './punycode.js';
 import { recentAnswers } from './recent-answers.js';
 
 /** A check that failed: the reason, phrased to follow the field name. */
@@ -187,6 +188,11 @@ function checkDomain(domain: string): string | Refusal {
       return { problem: `the domain ${quote(domain)} has a label longer than 63 characters` };
     if (!LABEL.test(label)) {
       return { problem: labelsProblem };
+    }
+    if (label.startsWith('xn--') && !isValidALabel(label)) {
+      return {
+        problem: `the domain ${quote(domain)} is not a valid (internationalized) domain name: its label ${quote(label)} is not valid punycode`,
+      };
     }
   }
   if (/^\d+$/.test(labels[labels.length - 1]!)) {
