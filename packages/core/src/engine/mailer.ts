@@ -113,6 +113,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     buckets,
     actions: resolved.actions,
     onAmbiguous: resolved.onAmbiguous,
+    strategy: typeof resolved.strategy === 'string' ? resolved.strategy : resolved.strategy.type,
     retry: resolved.retry,
   });
 
