@@ -233,6 +233,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const webhooks = createWebhookEndpoint({
     providers: byId,
     maxBodyBytes: resolved.maxWebhookBytes,
+    observe: (report) => emitter.emit('webhook', report),
     now: () => clock.now(),
     claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
     releaseOnce: (key) => store.delete(`once:${key}`),
