@@ -57,6 +57,17 @@ export const DEFAULT_FAILURE_ACTIONS: Readonly<Record<FailureCode, FailureAction
   unknown: 'retry_once',
 });
 
+/**
+ * Codes that say the provider itself is unwell (it did not answer, or answered that it is down):
+ * consecutive ones open its circuit. What to *do* about a code is the action table's business.
+ */
+export const OUTAGE_CODES: ReadonlySet<FailureCode> = new Set<FailureCode>([
+  'network',
+  'timeout',
+  'provider_unavailable',
+  'unknown',
+]);
+
 /** What an adapter's `classifyError` returns: one failed call, described without secrets. */
 export interface ProviderFailure {
   /** The taxonomy code; the engine's action follows from it. */

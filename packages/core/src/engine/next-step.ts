@@ -57,7 +57,11 @@ export function nextStep(failure: ProviderFailure, attempt: number, policy: Step
     return { type: 'stop', reason: 'the provider may have accepted it; not retried (onAmbiguous: stop)' };
   }
   if (action === 'failover_and_open' || action === 'failover') {
-    return { type: 'failover', openCircuit: action === 'failover_and_open', reason: `${failure.code}: ${action}` };
+    return {
+      type: 'failover',
+      openCircuit: action === 'failover_and_open',
+      reason: `${failure.code}: ${action}`,
+    };
   }
   if (attempt > retriesAllowed(action, policy.retry.retries)) {
     return { type: 'failover', openCircuit: false, reason: `${failure.code}: retries used up` };
