@@ -11,6 +11,7 @@
  */
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { GreylistGuard } from '../greylisting/guard.js';
+import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { MailerEmitter } from './events.js';
 import type { MessageRecord, Tracker } from './tracking.js';
@@ -68,7 +69,7 @@ export function createIngest(dependencies: IngestDependencies) {
     let duplicates = 0;
     let unmatched = 0;
     for (const event of events) {
-      const dedupeKey = `event:${event.provider}:${event.eventId}`;
+      const dedupeKey = storeKeys.event(event.provider, event.eventId);
       if (!(await store.claim(dedupeKey, '1', retentionMs))) {
         duplicates += 1;
         continue;

@@ -8,6 +8,7 @@ import { allRecipients, type MessageInput, type NormalizedMessage } from '../mes
 import type { Provider } from '../provider.js';
 import { memoryStore } from '../store/memory-store.js';
 import { type Scheduler, timerScheduler } from '../store/scheduler.js';
+import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
@@ -15,7 +16,7 @@ import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
 import { createIngest } from './ingest.js';
 import { resolveMailerOptions } from './options.js';
-import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
+import { MailerEmitter, type MailerEventName, type MailerEvents, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
 import { type MessageStatus, Tracker } from './tracking.js';
@@ -101,7 +102,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     buckets.set(
       id,
       reserve
-        ? new SharedTokenBucket(`rate:${id}`, perSecond, burst, reserve, clock)
+        ? new SharedTokenBucket(storeKeys.rateLimit(id), perSecond, burst, reserve, clock)
         : new TokenBucket(perSecond, burst, clock),
     );
   }
@@ -125,9 +126,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       : new GreylistGuard({
           store,
           scheduler,
-          tracker,
-          deliver,
-          emitter,
+          records: tracker,
+          resend: (message, providers, recipients) => deliver(message, providers, {}, recipients),
+          emit: (name, event) => emitter.emit(name, event as MailerEvents[typeof name]),
           clock,
           policy: resolved.greylisting,
           providers: byId,
@@ -235,8 +236,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     maxBodyBytes: resolved.maxWebhookBytes,
     observe: (report) => emitter.emit('webhook', report),
     now: () => clock.now(),
-    claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
-    releaseOnce: (key) => store.delete(`once:${key}`),
+    claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
+    releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
     ingest: createIngest({ store, tracker, emitter, guard, retentionMs }),
   });
 
@@ -257,7 +258,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
 /** Share open circuits through a store the user passed (a shared one, such as Redis). */
 function sharedCircuit(store: Store, provider: string, clock: { now(): number }): SharedCircuit {
-  const key = `breaker:${provider}`;
+  const key = storeKeys.breaker(provider);
   return {
     async openUntil() {
       const value = await store.get(key);
