@@ -6,7 +6,7 @@ export interface DeferralEvidence {
   readonly attempt?: number;
 }
 
-/** When a run of greylisting deferrals counts as a loop (DESIGN.md §5). */
+/** When a run of greylisting deferrals counts as a loop (docs/greylisting.md). */
 export interface GreylistPolicy {
   /** Greylisting deferrals of one (message, recipient) that make a loop. Default 2. */
   readonly deferrals?: number;
