@@ -43,6 +43,6 @@ export {
 } from './suppression/types.js';
 export type { ImportReport, Suppressions } from './suppression/api.js';
 export type { SuppressionSource, SuppressionSourcePage } from './suppression/sync.js';
-export { suppressionReasonFor } from './suppression/learn.js';
+export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
 export type { SuppressedRecipient } from './send-result.js';

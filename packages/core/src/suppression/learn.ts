@@ -10,7 +10,7 @@
  * on (mailbox full, a DNS failure) suppresses for a while: a soft bounce.
  */
 import type { DeliveryEvent } from '../delivery-event.js';
-import type { SmtpReplyCategory } from '../smtp/types.js';
+import type { SmtpReplyCategory, SmtpReplyClassification } from '../smtp/types.js';
 import type { SuppressionList } from './list.js';
 import { EVERY_STREAM, type SuppressionReason } from './types.js';
 
@@ -27,16 +27,23 @@ export function suppressionReasonFor(event: DeliveryEvent): SuppressionReason | 
       return 'complaint';
     case 'unsubscribed':
       return 'unsubscribe';
-    case 'bounced': {
-      const category = event.smtp?.classification.category;
-      if (category === undefined) return undefined; // no reply: whose fault it was is unknown
-      if (RECIPIENT_GONE.has(category))
-        return event.smtp!.classification.transient ? 'soft_bounce' : 'hard_bounce';
-      return RECIPIENT_PASSING.has(category) ? 'soft_bounce' : undefined;
-    }
+    case 'bounced':
+      // No reply: whose fault it was is unknown.
+      return event.smtp ? reasonForBounce(event.smtp.classification) : undefined;
     default:
       return undefined;
   }
+}
+
+/**
+ * What a bounce (the provider gave up) with this classified reply suppresses: `hard_bounce` when
+ * the mailbox is gone, `soft_bounce` when it may come back, undefined when the reply is about the
+ * sender or says nothing about the recipient. Also used to import providers' bounce lists.
+ */
+export function reasonForBounce(classification: SmtpReplyClassification): SuppressionReason | undefined {
+  const { category } = classification;
+  if (RECIPIENT_GONE.has(category)) return classification.transient ? 'soft_bounce' : 'hard_bounce';
+  return RECIPIENT_PASSING.has(category) ? 'soft_bounce' : undefined;
 }
 
 /**
