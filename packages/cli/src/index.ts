@@ -4,6 +4,7 @@ import { classifySmtpReply } from '@mailover/core';
 export const USAGE = `Usage:
   mailover explain "<smtp reply>" [--json]   what a reply means and what to do
   mailover sandbox [--port N] [--json]       start the local provider sandbox
+  mailover suppressions <command> --store <url>   the suppression list of a running store (see: mailover suppressions help)
 
 Examples:
   mailover explain "450 4.2.0 <ada@example.edu>: Recipient address rejected: Greylisted"
@@ -27,6 +28,10 @@ export async function main(argv: readonly string[], output: Output): Promise<num
     return command === undefined ? 2 : 0;
   }
   if (command === 'explain') return explain(rest, json, output);
+  if (command === 'suppressions') {
+    const { suppressionsCommand } = await import('./suppressions.js');
+    return suppressionsCommand(rest, json, output);
+  }
   if (command === 'sandbox') {
     const { main: sandboxMain } = await import('@mailover/sandbox/cli');
     try {

@@ -41,7 +41,7 @@ export {
   type SuppressionPage,
   type SuppressionReason,
 } from './suppression/types.js';
-export type { ImportReport, Suppressions } from './suppression/api.js';
+export { type ImportReport, type Suppressions, suppressionsIn } from './suppression/api.js';
 export type { SuppressionSource, SuppressionSourcePage } from './suppression/sync.js';
 export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';

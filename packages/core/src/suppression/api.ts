@@ -1,6 +1,8 @@
 /** `mailer.suppressions`: the list's public face (docs/suppression.md, "API"). */
 import { MailoverError } from '../errors.js';
-import type { SuppressionList } from './list.js';
+import type { Store } from '../store/store.js';
+import { type Clock, systemClock } from '../time.js';
+import { SuppressionList, type SuppressionListOptions } from './list.js';
 import type { SuppressionSource } from './sync.js';
 import { CSV_COLUMNS, fromCsv, fromJson, type ImportRow, toCsvLine } from './transfer.js';
 import type { ListSuppressionsOptions, Suppression, SuppressionInput, SuppressionPage } from './types.js';
@@ -94,4 +96,15 @@ export function createSuppressions(list: SuppressionList): Suppressions {
       return { added, refused };
     },
   };
+}
+
+/**
+ * The suppression list of a store without a mailer (the `mailover suppressions` command, scripts):
+ * the same entries every mailer on that store checks.
+ */
+export function suppressionsIn(
+  store: Store,
+  options: SuppressionListOptions & { readonly clock?: Clock } = {},
+): Suppressions {
+  return createSuppressions(new SuppressionList(store, options.clock ?? systemClock, options));
 }
