@@ -244,6 +244,53 @@ describe('the check before every provider call', () => {
     ]);
   });
 
+  it('checks before the greylisting re-send too: an address suppressed meanwhile is not re-sent', async () => {
+    const clock = new VirtualClock({ auto: false, random: () => 0.5 });
+    const esp = mockProvider({
+      id: 'esp',
+      ip: 'rotating',
+      clock,
+      webhooks: mockWebhooks({ provider: 'esp' }),
+    });
+    const relay = mockProvider({
+      id: 'relay',
+      ip: 'fixed',
+      clock,
+      webhooks: mockWebhooks({ provider: 'relay' }),
+    });
+    const mailer = createMailer({ providers: [esp, relay], clock });
+    const failed: string[] = [];
+    mailer.on('failed', (event) => failed.push(event.code));
+    const sent = await mailer.send(mail('ada@example.edu'));
+    const deferral = (attempt: number, ip: string): MockWebhookEvent => ({
+      type: 'deferred',
+      recipient: 'ada@example.edu',
+      mailoverId: sent.id,
+      time: clock.now(),
+      smtp: REPLIES.greylisted,
+      attempt,
+      sendingIp: ip,
+    });
+    const post = (events: MockWebhookEvent[]) =>
+      mailer.webhooks.handle(
+        'esp',
+        new Request('http://localhost/hook', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
+          body: JSON.stringify(events),
+        }),
+      );
+    await post([deferral(1, '127.1.0.5')]);
+    // Learned elsewhere (another provider's complaint, an import) while the loop builds up.
+    await mailer.suppressions.add({ address: 'ada@example.edu', reason: 'complaint' });
+    await clock.advance(10 * 60_000);
+    await post([deferral(2, '127.1.0.9')]);
+    await mailer.idle();
+    expect(relay.calls).toHaveLength(0);
+    expect(failed).toEqual(['recipient_suppressed']);
+    await mailer.close();
+  });
+
   it('the override sends anyway', async () => {
     const { mailer, first } = setup();
     await mailer.suppressions.add({ address: 'gone@example.com', reason: 'hard_bounce' });
