@@ -48,10 +48,28 @@ export interface MailerEvents {
     readonly provider: string;
     readonly providerMessageId: string;
   };
-  /** A domain was remembered as greylisting: its mail goes to `provider` first until `until`. */
-  'domain-learned': { readonly domain: string; readonly provider: string; readonly until: number };
-  /** A message was routed to a fixed-IP provider first because its recipient domain greylists. */
-  'domain-route': { readonly id: string; readonly domain: string; readonly provider: string };
+  /**
+   * A domain was remembered as greylisting: its mail goes to `provider` first until `until`; with
+   * MX memory, so does mail to any domain behind `mxHosts` (its most-preferred exchangers).
+   */
+  'domain-learned': {
+    readonly domain: string;
+    readonly provider: string;
+    readonly until: number;
+    readonly mxHosts: readonly string[];
+  };
+  /**
+   * A message was routed to a fixed-IP provider first: `rule` `domain` when its recipient domain
+   * looped before, `mx` when another domain (`learnedFrom`) behind the same exchanger (`mxHost`) did.
+   */
+  'domain-route': {
+    readonly id: string;
+    readonly domain: string;
+    readonly provider: string;
+    readonly rule: 'domain' | 'mx';
+    readonly mxHost?: string;
+    readonly learnedFrom?: string;
+  };
   failed: {
     readonly id: string;
     readonly messageId: string;
