@@ -139,6 +139,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
                   clock,
                   resolved.greylisting.mx.timeoutMs,
                   resolved.greylisting.mx.resolver,
+                  resolved.greylisting.mx.lookup,
                 ),
               }
             : {}),

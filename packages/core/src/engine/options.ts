@@ -237,8 +237,14 @@ function resolveMxMemory(mx: GreylistPolicy['mx']): ResolvedGreylistPolicy['mx']
       `${OWNER}: greylisting.mx.resolver '${given.resolver}' is not an IP address with an optional port; give it as 127.0.0.1:5353 or [::1]:53, or leave it out for the system's resolver.`,
     );
   }
+  if (given.lookup !== undefined && typeof given.lookup !== 'function') {
+    throw new ConfigurationError(
+      `${OWNER}: greylisting.mx.lookup must be a function (domain) => Promise<{ exchanges, ttlSeconds }>`,
+    );
+  }
   return Object.freeze({
     ...(given.resolver === undefined ? {} : { resolver: given.resolver }),
+    ...(given.lookup === undefined ? {} : { lookup: given.lookup }),
     timeoutMs: numberOption(OWNER, 'greylisting.mx.timeoutMs', given.timeoutMs, 1000, { min: 1, unit: 'ms' }),
   });
 }

@@ -32,11 +32,30 @@ export interface MxMemoryOptions {
   readonly resolver?: string;
   /** Longest wait for one MX lookup before the send goes on without it, ms. Default 1000. */
   readonly timeoutMs?: number;
+  /**
+   * Your own MX lookup instead of a UDP query to `resolver` (a cache you already have, a
+   * simulation): the exchangers with their preference, and how long the answer may be cached.
+   * Default: none.
+   */
+  readonly lookup?: (domain: string) => Promise<MxLookupAnswer>;
+}
+
+/** What an MX lookup answers: the exchangers, and how long the answer may be cached. */
+export interface MxLookupAnswer {
+  readonly exchanges: readonly { readonly exchange: string; readonly preference: number }[];
+  /** Seconds the answer may be cached (the records' TTL). */
+  readonly ttlSeconds: number;
 }
 
 export type ResolvedGreylistPolicy = Required<Omit<GreylistPolicy, 'mx'>> & {
   /** MX memory's lookup settings, or false when it is off. */
-  readonly mx: false | { readonly resolver?: string; readonly timeoutMs: number };
+  readonly mx:
+    | false
+    | {
+        readonly resolver?: string;
+        readonly timeoutMs: number;
+        readonly lookup?: (domain: string) => Promise<MxLookupAnswer>;
+      };
 };
 
 export const DEFAULT_GREYLIST_POLICY: ResolvedGreylistPolicy = Object.freeze({

@@ -8,14 +8,6 @@ import { getServers } from 'node:dns';
 import type { Clock } from '../time.js';
 import { type MxAnswer, queryMx } from './mx-query.js';
 
-/** Where and how MX memory looks up exchangers. */
-export interface MxLookupOptions {
-  /** The DNS server, `host:port` (`127.0.0.1:5353`, `[::1]:53`). Default: the system's first resolver. */
-  readonly resolver?: string;
-  /** Longest wait for one lookup, ms; then the send goes on without MX memory. Default 1000. */
-  readonly timeoutMs?: number;
-}
-
 /** The exchangers' answer cache never keeps an answer longer than this, whatever its TTL. */
 const MAX_TTL_MS = 24 * 3_600_000;
 /** Nor shorter: a zero TTL would mean a lookup per send. */
@@ -29,15 +21,21 @@ const MAX_ENTRIES = 10_000;
 export class MxHosts {
   private readonly cache = new Map<string, { readonly hosts: readonly string[]; readonly until: number }>();
   private readonly pending = new Map<string, Promise<readonly string[]>>();
-  private readonly server: { host: string; port: number } | undefined;
 
+  private readonly query: (domain: string) => Promise<MxAnswer>;
+
+  /** `lookup` replaces the UDP query to `resolver` (greylisting.mx.lookup); both are bounded by `timeoutMs`. */
   constructor(
     private readonly clock: Clock,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     resolver: string | undefined,
-    private readonly query: typeof queryMx = queryMx,
+    lookup?: (domain: string) => Promise<MxAnswer>,
   ) {
-    this.server = parseDnsServer(resolver ?? getServers()[0]);
+    const server = parseDnsServer(resolver ?? getServers()[0]);
+    this.query = lookup
+      ? (domain) => withTimeout(lookup(domain), timeoutMs, domain)
+      : (domain) =>
+          server ? queryMx(domain, server, timeoutMs) : Promise.reject(new Error('no DNS server configured'));
   }
 
   /** The domain's lowest-preference MX hosts; empty when it has none or DNS did not answer in time. */
@@ -55,19 +53,27 @@ export class MxHosts {
   private async lookUp(domain: string): Promise<readonly string[]> {
     let hosts: readonly string[] = [];
     let ttlMs = FAILURE_TTL_MS;
-    if (this.server) {
-      try {
-        const answer: MxAnswer = await this.query(domain, this.server, this.timeoutMs);
-        hosts = primary(answer);
-        ttlMs = Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, answer.ttlSeconds * 1000));
-      } catch {
-        // Timeout, refused, unreadable: no MX known; domain memory still routes.
-      }
+    try {
+      const answer = await this.query(domain);
+      hosts = primary(answer);
+      ttlMs = Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, answer.ttlSeconds * 1000));
+    } catch {
+      // Timeout, refused, unreadable, no server: no MX known; domain memory still routes.
     }
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(domain, { hosts, until: this.clock.now() + ttlMs });
     return hosts;
   }
+}
+
+/** `promise`, or a rejection after `ms` (a timer that does not keep the process alive). */
+function withTimeout<T>(promise: Promise<T>, ms: number, domain: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`MX ${domain}: no answer within ${ms} ms`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The exchangers of the lowest preference; a null MX (`.`, RFC 7505) is none. */
