@@ -5,3 +5,4 @@ export { analyzeSpf, SPF_LOOKUP_LIMIT, type SpfAnalysis } from './spf.js';
 export { PROFILES, type ProviderProfile } from './profiles.js';
 export { formatReport } from './format.js';
 export * from './types.js';
+export { type PreflightOptions, preflight } from './preflight.js';

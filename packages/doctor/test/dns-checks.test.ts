@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DnsServer, nsdUnavailableReason, startNsd } from '../../../test/dns-server/nsd.js';
-import { checkDomain, type DomainReport } from '../src/index.js';
+import { createMailer } from '@mailover/core';
+import { mockProvider } from '@mailover/core/testing';
+import { checkDomain, type DomainReport, type ProviderReport, preflight } from '../src/index.js';
 import { POSTMARK_SELECTOR, SES_TOKENS, ZONES } from './zones.js';
 
 const unavailable = nsdUnavailableReason();
@@ -102,6 +104,45 @@ describe.skipIf(unavailable !== undefined)('checkDomain against a real DNS serve
       providers: [{ kind: 'mailgun' }],
     });
     expect(relaxed.providers[0]!.verdict).toBe('ready');
+  });
+
+  it('your own SMTP relay: its addresses in SPF and its selector; an address outside SPF is a warning', async () => {
+    const report = await checkDomain('good.test', {
+      resolver: server.address,
+      providers: [
+        { kind: 'smtp', id: 'relay', ips: ['192.0.2.25'], dkimSelectors: ['relay'] },
+        { kind: 'smtp', id: 'other-relay', ips: ['198.51.100.7'], dkimSelectors: ['relay'] },
+      ],
+    });
+    expect(report.providers[0]).toMatchObject({ id: 'relay', verdict: 'ready' });
+    expect(check(report, 'spf-authorized', 'relay')?.summary).toContain('SPF at good.test has 192.0.2.25');
+    expect(check(report, 'spf-authorized', 'other-relay')).toMatchObject({ status: 'warn' });
+    expect(check(report, 'verified', 'relay')?.summary).toContain('no provider API to ask');
+  });
+
+  it('preflight(mailer): the chain the mailer was created with, a warning for each provider not ready', async () => {
+    const mailer = createMailer({
+      providers: [
+        mockProvider({ id: 'primary', kind: 'sendgrid' }),
+        mockProvider({ id: 'backup', kind: 'postmark' }),
+        mockProvider({ id: 'in-house', kind: 'mock' }),
+      ],
+    });
+    const warned: ProviderReport[] = [];
+    const report = await preflight(mailer, 'good.test', {
+      resolver: server.address,
+      settings: { backup: { dkimSelectors: ['nope'] } },
+      onWarning: (provider) => warned.push(provider),
+    });
+    expect(report.providers.map((provider) => [provider.id, provider.verdict])).toEqual([
+      ['primary', 'ready'],
+      ['backup', 'not-ready'],
+      ['in-house', 'unknown'],
+    ]);
+    expect(warned.map((provider) => provider.id)).toEqual(['backup', 'in-house']);
+    expect(warned[0]?.summary).toContain('no DKIM key at nope._domainkey.good.test');
+    expect(warned[1]?.summary).toContain("does not know the records of a 'mock' provider");
+    await mailer.close();
   });
 
   it('a DNS server that does not answer: the checks fail saying so, never pass', async () => {

@@ -81,6 +81,11 @@ describe.skipIf(unavailable !== undefined)(
       expect(check(report, 'postmark', 'verified')?.summary).toContain(
         'neither a domain nor a confirmed sender signature',
       );
+      // A domain SES has never heard of: GetEmailIdentity's NotFoundException, in words.
+      const unknown = await checkDomain('strict.test', { ...options, providers: [options.providers![1]!] });
+      expect(check(unknown, 'ses', 'verified')?.summary).toContain(
+        'strict.test is not an email identity in us-east-1',
+      );
     });
 
     it('credentials from the environment; a wrong key fails the check without showing the key', async () => {

@@ -21,7 +21,9 @@ function goodDomain(dmarc = 'v=DMARC1; p=reject; rua=mailto:dmarc@good.test'): s
   return [
     '@ MX 10 mx1',
     'mx1 A 127.0.0.1',
-    '@ TXT "v=spf1 include:sendgrid.net include:amazonses.com include:mailgun.org ~all"',
+    '@ TXT "v=spf1 ip4:192.0.2.0/24 include:sendgrid.net include:amazonses.com include:mailgun.org ~all"',
+    // Your own relay: its address is in SPF above, its key under a selector of your choosing.
+    `relay._domainkey TXT "v=DKIM1; k=rsa; p=${KEY}"`,
     `_dmarc TXT "${dmarc}"`,
     // SendGrid, automated security: the return path and two DKIM selectors are CNAMEs.
     'em4821 CNAME u1234567.wl123.sendgrid.net.',
