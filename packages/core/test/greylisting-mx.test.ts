@@ -31,19 +31,14 @@ describe.skipIf(unavailable !== undefined)('MX-aware greylisting memory, against
     store: Store = memoryStore(),
     clock = new VirtualClock({ auto: false }),
   ) {
-    const rotating = mockProvider({
-      id: 'esp',
-      ip: 'rotating',
-      clock,
-      webhooks: mockWebhooks({ provider: 'esp' }),
-    });
-    const relay = mockProvider({
-      id: 'relay',
-      ip: 'fixed',
-      clock,
-      webhooks: mockWebhooks({ provider: 'relay' }),
-    });
-    const mailer = createMailer({ providers: [rotating, relay], clock, store, greylisting: policy });
+    // A rotating-IP ESP first, a fixed-IP relay second.
+    const providers = (
+      [
+        ['esp', 'rotating'],
+        ['relay', 'fixed'],
+      ] as const
+    ).map(([id, ip]) => mockProvider({ id, ip, clock, webhooks: mockWebhooks({ provider: id }) }));
+    const mailer = createMailer({ providers, clock, store, greylisting: policy });
     const defer = async (id: string, recipient: string) => {
       const event: MockWebhookEvent = {
         type: 'deferred',

@@ -216,37 +216,36 @@ async function returnPathCheck(
       },
     };
   }
+  /** Usable (pass) or not (warn: bounces then use the provider's own domain). */
+  const judged = (ok: boolean, summary: string, records: string[], docs: string): ReturnPathResult => ({
+    usable: ok,
+    check: { id: 'return-path', status: ok ? 'pass' : 'warn', summary, records, docs },
+  });
   if (profile.returnPathCnameSuffix) {
+    const suffix = profile.returnPathCnameSuffix;
     const target = await cnameOf(dns, returnPath);
-    const ok = target !== undefined && endsWithDomain(target, profile.returnPathCnameSuffix);
-    return {
-      usable: ok,
-      check: {
-        id: 'return-path',
-        status: ok ? 'pass' : 'warn',
-        summary: ok
-          ? `${id}: Return-Path ${returnPath} → ${target}`
-          : `${id}: ${returnPath} ${target ? `points to ${target}, not` : 'has no CNAME to'} ${profile.returnPathCnameSuffix}; bounces use ${id}'s own domain, so SPF cannot align`,
-        records: target ? [`${returnPath} CNAME ${target}`] : [],
-        docs: profile.docs,
-      },
-    };
+    const ok = target !== undefined && endsWithDomain(target, suffix);
+    return judged(
+      ok,
+      ok
+        ? `${id}: Return-Path ${returnPath} → ${target}`
+        : `${id}: ${returnPath} ${target ? `points to ${target}, not` : 'has no CNAME to'} ${suffix}; bounces use ${id}'s own domain, so SPF cannot align`,
+      target ? [`${returnPath} CNAME ${target}`] : [],
+      profile.docs,
+    );
   }
   if (profile.returnPathMxSuffix) {
+    const suffix = profile.returnPathMxSuffix;
     const exchanges = await mxOf(dns, returnPath);
-    const ok = exchanges.some((mx) => endsWithDomain(mx.exchange, profile.returnPathMxSuffix!));
-    return {
-      usable: ok,
-      check: {
-        id: 'return-path',
-        status: ok ? 'pass' : 'warn',
-        summary: ok
-          ? `${id}: custom MAIL FROM ${returnPath} has its MX at ${profile.returnPathMxSuffix}`
-          : `${id}: MAIL FROM domain ${returnPath} has no MX under ${profile.returnPathMxSuffix}; ${id} falls back to its own domain`,
-        records: exchanges.map((mx) => `${returnPath} MX ${mx.priority} ${mx.exchange}`),
-        docs: 'https://docs.aws.amazon.com/ses/latest/dg/mail-from.html',
-      },
-    };
+    const ok = exchanges.some((mx) => endsWithDomain(mx.exchange, suffix));
+    return judged(
+      ok,
+      ok
+        ? `${id}: custom MAIL FROM ${returnPath} has its MX at ${suffix}`
+        : `${id}: MAIL FROM domain ${returnPath} has no MX under ${suffix}; ${id} falls back to its own domain`,
+      exchanges.map((mx) => `${returnPath} MX ${mx.priority} ${mx.exchange}`),
+      'https://docs.aws.amazon.com/ses/latest/dg/mail-from.html',
+    );
   }
   // Mailgun and your own relay bounce to the sending domain itself: SPF there is what counts.
   return {
