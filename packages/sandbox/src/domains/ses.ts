@@ -41,11 +41,16 @@ export function sesIdentities(
         CurrentSigningKeyLength: 'RSA_2048_BIT',
         LastKeyGenerationTimestamp: 1_700_000_000,
       },
-      MailFromAttributes: {
-        MailFromDomain: domain.sesMailFromDomain ?? '',
-        MailFromDomainStatus: domain.sesMailFromDomain ? status : 'FAILED',
-        BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
-      },
+      // Every member of MailFromAttributes is required in the API model: left out without a custom MAIL FROM.
+      ...(domain.sesMailFromDomain
+        ? {
+            MailFromAttributes: {
+              MailFromDomain: domain.sesMailFromDomain,
+              MailFromDomainStatus: status,
+              BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+            },
+          }
+        : {}),
       Policies: {},
       Tags: [],
       VerificationStatus: status,
