@@ -2,7 +2,7 @@
  * DMARC (RFC 7489): the policy record at `_dmarc.<domain>`, else at the organizational domain's
  * (§6.6.3), and identifier alignment (§3.1): a DKIM `d=` or Return-Path domain is aligned when it
  * equals the From domain (strict) or shares its organizational domain (relaxed, the default).
- * See docs/doctor.md#dmarc.
+ * See docs/doctor.md#domain-checks.
  */
 import { getDomain } from 'tldts';
 import { type DnsLookup, txtOf } from './dns.js';

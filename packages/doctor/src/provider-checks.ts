@@ -1,7 +1,7 @@
 /**
  * The checks of one provider in the chain: DKIM keys and their alignment, the Return-Path, SPF
  * authorization at the envelope domain, and whether DMARC would pass for its mail.
- * docs/doctor.md#per-provider says what each means and why.
+ * docs/doctor.md#per-provider-checks says what each means and why.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { aligned, type DmarcPolicy } from './dmarc.js';

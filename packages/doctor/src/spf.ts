@@ -1,7 +1,7 @@
 /**
  * SPF as a receiver evaluates it (RFC 7208): one `v=spf1` record, at most 10 DNS-querying terms
  * counted across every nested include and redirect (§4.6.4), and the `all` qualifier at the end.
- * See docs/doctor.md#spf.
+ * See docs/doctor.md#domain-checks.
  */
 import { type DnsLookup, txtOf } from './dns.js';
 

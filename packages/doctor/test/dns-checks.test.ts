@@ -86,6 +86,13 @@ describe.skipIf(unavailable !== undefined)('checkDomain against a real DNS serve
     expect(report.ok).toBe(false);
   });
 
+  it('SPF through redirect=: its includes, lookups and all qualifier are followed', async () => {
+    const report = await checkDomain('redirect.test', { resolver: server.address, providers: ['sendgrid'] });
+    expect(check(report, 'spf-lookups')?.summary).toBe('SPF needs 2 of at most 10 DNS lookups');
+    expect(check(report, 'spf-all')?.summary).toContain('ends in -all');
+    expect(check(report, 'spf-authorized', 'sendgrid')?.summary).toContain('has include:sendgrid.net');
+  });
+
   it('DMARC p=reject with strict alignment: Mailgun signing as a subdomain is not ready', async () => {
     const report = await checkDomain('strict.test', {
       resolver: server.address,

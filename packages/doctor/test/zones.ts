@@ -78,6 +78,13 @@ export const ZONES: Zones = {
     'mg TXT "v=spf1 include:mailgun.org ~all"',
     `smtp._domainkey.mg TXT "k=rsa; p=${KEY}"`,
   ],
+  // SPF through redirect=: the target's terms, and its all, are the domain's.
+  'redirect.test': [
+    '@ MX 10 mx1',
+    'mx1 A 127.0.0.1',
+    '@ TXT "v=spf1 redirect=_spf.redirect.test"',
+    '_spf TXT "v=spf1 include:sendgrid.net -all"',
+  ],
   // The providers' own zones, as far as the checks look into them.
   'sendgrid.net': [
     '@ TXT "v=spf1 ip4:167.89.0.0/17 ip4:149.72.0.0/16 ~all"',
