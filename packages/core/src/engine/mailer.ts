@@ -1,22 +1,26 @@
 import { lazy } from '../adapter-kit.js';
 import { MailoverError, ValidationError } from '../errors.js';
-import { DEFAULT_FAILURE_ACTIONS } from '../failures.js';
-import { DEFAULT_GREYLIST_POLICY, type GreylistPolicy } from '../greylisting/detector.js';
-import { GreylistGuard } from '../greylisting/guard.js';
+import { numberOption } from '../config/check.js';
+import type { GreylistPolicy } from '../greylisting/detector.js';
+import { GreylistGuard, type RouteReason } from '../greylisting/guard.js';
+import { MxHosts } from '../greylisting/mx-hosts.js';
 import type { NormalizeOptions, normalizeMessage } from '../message/normalize.js';
 import { allRecipients, type MessageInput, type NormalizedMessage } from '../message/types.js';
 import type { Provider } from '../provider.js';
 import { memoryStore } from '../store/memory-store.js';
 import { type Scheduler, timerScheduler } from '../store/scheduler.js';
+import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
 import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
-import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
+import { createIngest } from './ingest.js';
+import { resolveMailerOptions } from './options.js';
+import { MailerEmitter, type MailerEventName, type MailerEvents, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
-import { type MessageStatus, Tracker } from './tracking.js';
+import { type HistoryEntry, type MessageStatus, Tracker } from './tracking.js';
 import type { MailerOptions, SendManyOptions, SendOptions, SendResult } from './types.js';
 
 /** One entry of `sendMany`'s answer, in the order of the input. */
@@ -66,29 +70,23 @@ let normalize: typeof normalizeMessage | undefined;
 /** Build a mailer. Providers are tried in the order given (see `strategy`). */
 
 export function createMailer(options: CreateMailerOptions): Mailer {
-  if (options.providers.length === 0) throw new MailoverError('createMailer: give at least one provider');
-  const byId = new Map<string, Provider>();
-  for (const provider of options.providers) {
-    if (byId.has(provider.id))
-      throw new MailoverError(`createMailer: two providers share the id '${provider.id}'`);
-    byId.set(provider.id, provider);
-  }
+  const resolved = resolveMailerOptions(options);
+  const { providers: byId, retentionMs } = resolved;
   const clock = options.clock ?? systemClock;
-  const strategy = options.strategy ?? 'priority';
   const emitter = new MailerEmitter();
   const store = options.store ?? memoryStore({ clock });
   const scheduler = options.scheduler ?? timerScheduler(clock);
-  const retentionMs = options.retentionMs ?? 3 * 24 * 3_600_000;
   const strategyState = { roundRobin: 0 };
 
   const breakers = new Map<string, CircuitBreaker>();
-  if (options.breaker !== false) {
+  if (resolved.breaker !== false) {
+    const { failureThreshold, cooldownMs } = resolved.breaker;
     for (const provider of options.providers) {
       breakers.set(
         provider.id,
         new CircuitBreaker(
-          options.breaker?.failureThreshold ?? 3,
-          options.breaker?.cooldownMs ?? 30_000,
+          failureThreshold,
+          cooldownMs,
           clock,
           {
             open: (code, until) => emitter.emit('circuit-open', { provider: provider.id, code, until }),
@@ -100,15 +98,13 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     }
   }
   const buckets = new Map<string, RateLimiter>();
-  for (const [id, limit] of Object.entries(options.rateLimits ?? {})) {
-    if (!byId.has(id)) throw new MailoverError(`createMailer: rateLimits names unknown provider '${id}'`);
-    const burst = limit.burst ?? 1;
-    const reserve = store.reserveToken?.bind(store);
+  const reserve = store.reserveToken?.bind(store);
+  for (const [id, { perSecond, burst }] of resolved.rateLimits) {
     buckets.set(
       id,
       reserve
-        ? new SharedTokenBucket(`rate:${id}`, limit.perSecond, burst, reserve, clock)
-        : new TokenBucket(limit.perSecond, burst, clock),
+        ? new SharedTokenBucket(storeKeys.rateLimit(id), perSecond, burst, reserve, clock)
+        : new TokenBucket(perSecond, burst, clock),
     );
   }
 
@@ -117,39 +113,46 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     emitter,
     breakers,
     buckets,
-    actions: { ...DEFAULT_FAILURE_ACTIONS, ...options.actions },
-    onAmbiguous: options.onAmbiguous ?? 'failover',
-    retry: {
-      retries: options.retry?.retries ?? 2,
-      minDelayMs: options.retry?.minDelayMs ?? 200,
-      maxDelayMs: options.retry?.maxDelayMs ?? 5_000,
-      factor: options.retry?.factor ?? 2,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
-    },
+    actions: resolved.actions,
+    onAmbiguous: resolved.onAmbiguous,
+    strategy: typeof resolved.strategy === 'string' ? resolved.strategy : resolved.strategy.type,
+    retry: resolved.retry,
   });
 
   const tracker = new Tracker(store, clock, retentionMs);
   const fixed = options.providers.filter((provider) => provider.ip === 'fixed');
   const guard =
-    options.greylisting === false || fixed.length === 0
+    resolved.greylisting === false || fixed.length === 0
       ? undefined
       : new GreylistGuard({
           store,
           scheduler,
-          tracker,
-          deliver,
-          emitter,
+          records: tracker,
+          resend: (message, providers, recipients) => deliver(message, providers, {}, recipients),
+          emit: (name, event) => emitter.emit(name, event as MailerEvents[typeof name]),
           clock,
-          policy: { ...DEFAULT_GREYLIST_POLICY, ...options.greylisting },
+          policy: resolved.greylisting,
           providers: byId,
           fixed,
           retentionMs,
+          ...(resolved.greylisting.mx
+            ? {
+                mxHosts: new MxHosts(
+                  clock,
+                  resolved.greylisting.mx.timeoutMs,
+                  resolved.greylisting.mx.resolver,
+                  resolved.greylisting.mx.lookup,
+                ),
+              }
+            : {}),
         });
 
   /** The providers to try, in order; a promise only when greylisting's domain memory is asked. */
   function orderFor(
     message: NormalizedMessage,
     sendOptions: SendOptions,
+    /** Filled with why the fixed-IP provider went first, when memory routed the message. */
+    route: { reason?: RouteReason },
   ): readonly Provider[] | Promise<readonly Provider[]> {
     if (sendOptions.providers) {
       return sendOptions.providers.map((id) => {
@@ -159,7 +162,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         return provider;
       });
     }
-    const order = orderProviders(options.providers, strategy, strategyState, () => clock.random());
+    const order = orderProviders(options.providers, resolved.strategy, strategyState, () => clock.random());
     if (!guard) return order;
     return guard
       .route(
@@ -167,12 +170,17 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         order,
       )
       .then((routed) => {
-        if (routed.domain) {
+        if (routed.reason) {
+          const { domain, rule, mxHost, learnedFrom } = routed.reason;
           emitter.emit('domain-route', {
             id: message.id,
-            domain: routed.domain,
+            domain,
             provider: routed.order[0]!.id,
+            rule,
+            ...(mxHost ? { mxHost } : {}),
+            ...(learnedFrom ? { learnedFrom } : {}),
           });
+          route.reason = routed.reason;
         }
         return routed.order;
       });
@@ -196,7 +204,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       }
       throw error;
     }
-    const ordered = orderFor(message, sendOptions);
+    const route: { reason?: RouteReason } = {};
+    const ordered = orderFor(message, sendOptions, route);
     const order = Array.isArray(ordered) ? ordered : await ordered;
     const result = await deliver(message, order, sendOptions);
     const accepting = byId.get(result.provider);
@@ -211,6 +220,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         accepting?.eventsCarryMailoverId !== true,
       );
       if (recorded) await recorded;
+      if (route.reason)
+        await tracker.appendHistory(message.id, routedLine(route.reason, result.provider, clock.now()));
     } catch (error) {
       // The provider accepted the message: a store outage must not turn that into a failure.
       process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);
@@ -221,7 +232,11 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   async function sendMany(messages: Iterable<MessageInput>, manyOptions: SendManyOptions = {}) {
     const inputs = [...messages];
     const outcomes: SendManyOutcome[] = new Array(inputs.length);
-    const concurrency = Math.max(1, Math.floor(manyOptions.concurrency ?? 8));
+    // NaN here once meant "send nothing, report nothing".
+    const concurrency = numberOption('sendMany', 'concurrency', manyOptions.concurrency, 8, {
+      integer: true,
+      min: 1,
+    });
     let next = 0;
     const worker = async () => {
       while (next < inputs.length) {
@@ -239,33 +254,12 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
   const webhooks = createWebhookEndpoint({
     providers: byId,
-    maxBodyBytes: options.maxWebhookBytes ?? 5 * 1024 * 1024,
+    maxBodyBytes: resolved.maxWebhookBytes,
+    observe: (report) => emitter.emit('webhook', report),
     now: () => clock.now(),
-    claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
-    releaseOnce: (key) => store.delete(`once:${key}`),
-    async ingest(events) {
-      let stored = 0;
-      let duplicates = 0;
-      for (const event of events) {
-        const dedupeKey = `event:${event.provider}:${event.eventId}`;
-        if (!(await store.claim(dedupeKey, '1', retentionMs))) {
-          duplicates += 1;
-          continue;
-        }
-        try {
-          const id = await tracker.correlate(event);
-          if (id) await tracker.appendHistory(id, tracker.historyEntryFor(event));
-          emitter.emit('delivery', id ? { ...event, id } : event);
-          if (id && guard?.isEvidence(event)) await guard.onDeferred(id, event);
-
-          stored += 1;
-        } catch (error) {
-          await store.delete(dedupeKey).catch(() => {});
-          throw error;
-        }
-      }
-      return { stored, duplicates };
-    },
+    claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
+    releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
+    ingest: createIngest({ store, tracker, emitter, guard, retentionMs }),
   });
 
   return {
@@ -285,7 +279,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
 /** Share open circuits through a store the user passed (a shared one, such as Redis). */
 function sharedCircuit(store: Store, provider: string, clock: { now(): number }): SharedCircuit {
-  const key = `breaker:${provider}`;
+  const key = storeKeys.breaker(provider);
   return {
     async openUntil() {
       const value = await store.get(key);
@@ -299,4 +293,13 @@ function sharedCircuit(store: Store, provider: string, clock: { now(): number })
 function asMailoverError(error: unknown): MailoverError {
   if (MailoverError.isInstance(error)) return error;
   return new MailoverError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** The history line of a message that memory routed to the fixed-IP provider first. */
+function routedLine(reason: RouteReason, provider: string, time: number): HistoryEntry {
+  const why =
+    reason.rule === 'mx'
+      ? `${reason.domain}'s MX ${reason.mxHost} greylisted ${reason.learnedFrom ?? 'another domain'} before`
+      : `${reason.domain} greylisted before`;
+  return { time, type: 'routed', provider, detail: `${why}: fixed-IP provider first (rule: ${reason.rule})` };
 }

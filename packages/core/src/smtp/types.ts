@@ -1,6 +1,7 @@
 /**
- * The categories of SMTP replies: `accepted` for a 2xx, then the fourteen failure categories.
- * docs/smtp-labelling-guide.md says what each means and how neighbouring ones are told apart.
+ * The categories of SMTP replies: `accepted` for a 2xx, then the fourteen failure categories
+ * (docs/failure-taxonomy.md, "SMTP replies"); docs/smtp-labelling-guide.md says how neighbouring
+ * ones are told apart.
  */
 export const SMTP_REPLY_CATEGORIES = [
   'greylisting',
