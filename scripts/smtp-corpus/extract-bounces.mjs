@@ -9,23 +9,17 @@
  *
  * Usage: node scripts/smtp-corpus/extract-bounces.mjs <git dir> <commit> <folder in the repository>
  */
-import { execFileSync } from 'node:child_process';
+import { openRepository } from './repository.mjs';
 
-const [gitDir, commit, folder] = process.argv.slice(2);
-if (!gitDir || !commit || !folder) {
-  console.error('usage: extract-bounces.mjs <git dir> <commit> <folder in the repository>');
-  process.exit(2);
-}
-const git = (...args) => execFileSync('git', ['--git-dir', gitDir, ...args], { maxBuffer: 1 << 26 });
-const files = git('ls-tree', '-r', '--name-only', commit, folder)
-  .toString()
-  .split('\n')
-  .filter((name) => /\.(?:eml|msg|txt)$/.test(name));
+const { files, read } = openRepository(
+  'extract-bounces.mjs <git dir> <commit> <folder in the repository>',
+  (name) => /\.(?:eml|msg|txt)$/.test(name),
+);
 
 const REPLY_START = /^(?:[45]\d\d[\s-]|[45]\.\d{1,3}\.\d{1,3}\s)/;
 
 for (const file of files) {
-  const text = git('show', `${commit}:${file}`).toString('latin1');
+  const text = read(file, 'latin1');
   const lines = text.split(/\r?\n/);
   const found = new Set();
   // Diagnostic-Code fields, unfolded.

@@ -6,21 +6,16 @@
  *
  * Usage: node scripts/smtp-corpus/extract-field-manual.mjs <git dir> <commit>
  */
-import { execFileSync } from 'node:child_process';
+import { openRepository } from './repository.mjs';
 
-const [gitDir, commit] = process.argv.slice(2);
-if (!gitDir || !commit) {
-  console.error('usage: extract-field-manual.mjs <git dir> <commit>');
-  process.exit(2);
-}
-const git = (...args) => execFileSync('git', ['--git-dir', gitDir, ...args], { maxBuffer: 1 << 26 });
-const files = git('ls-tree', '-r', '--name-only', commit, 'data/codes')
-  .toString()
-  .split('\n')
-  .filter((name) => name.endsWith('.json'));
+const { files, read } = openRepository(
+  'extract-field-manual.mjs <git dir> <commit>',
+  (name) => name.startsWith('data/codes/') && name.endsWith('.json'),
+  { folderRequired: false },
+);
 
 for (const file of files) {
-  const data = JSON.parse(git('show', `${commit}:${file}`).toString('utf8'));
+  const data = JSON.parse(read(file));
   for (const provider of data.providers ?? []) {
     for (const response of provider.responses ?? []) {
       if (typeof response.response !== 'string') continue;

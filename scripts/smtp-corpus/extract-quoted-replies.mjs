@@ -10,21 +10,15 @@
  *
  * Usage: node scripts/smtp-corpus/extract-quoted-replies.mjs <git dir> <commit> <folder>
  */
-import { execFileSync } from 'node:child_process';
+import { openRepository } from './repository.mjs';
 
-const [gitDir, commit, folder] = process.argv.slice(2);
-if (!gitDir || !commit || !folder) {
-  console.error('usage: extract-quoted-replies.mjs <git dir> <commit> <folder in the repository>');
-  process.exit(2);
-}
-const git = (...args) => execFileSync('git', ['--git-dir', gitDir, ...args], { maxBuffer: 1 << 26 });
-const files = git('ls-tree', '-r', '--name-only', commit, folder)
-  .toString()
-  .split('\n')
-  .filter((name) => name.endsWith('.rb') || name.endsWith('.pm'));
+const { files, read } = openRepository(
+  'extract-quoted-replies.mjs <git dir> <commit> <folder in the repository>',
+  (name) => name.endsWith('.rb') || name.endsWith('.pm'),
+);
 
 for (const file of files) {
-  const lines = git('show', `${commit}:${file}`).toString('utf8').split('\n');
+  const lines = read(file).split('\n');
   let hint;
   for (let index = 0; index < lines.length; index += 1) {
     const reason = /^\s*'(\w+)'\s*=>\s*\[/.exec(lines[index]);

@@ -44,7 +44,7 @@ describe('every expression is safe from ReDoS (recheck, static analysis)', () =>
 
   it('covers every expression the classifier runs', () => {
     expect(all.length).toBeGreaterThan(400);
-    expect(unique.length).toBeGreaterThan(100);
+    expect(unique.length).toBeGreaterThan(30);
     for (const expression of all.filter((candidate) => !unique.includes(candidate))) {
       expect(expression.source, 'no variable repetition').not.toMatch(/[*+]|\{\d+,\d*\}/);
     }

@@ -117,7 +117,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'reverse DNS / PTR missing',
     keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo'],
     pattern:
-      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo)[^.]{0,30}(?:does not|doesn't|did not|cannot be) resolve/i,
+      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo) (?:[\w.-]+ )?(?:does not|doesn't|did not|cannot be) resolve/i,
     category: 'dns',
     weight: 95,
   },

@@ -106,12 +106,8 @@ export class Words {
   }
 
   private grow(): void {
-    const ids = new Int32Array(this.ids.length * 2);
-    const starts = new Int32Array(this.starts.length * 2);
-    ids.set(this.ids);
-    starts.set(this.starts);
-    this.ids = ids;
-    this.starts = starts;
+    this.ids = doubled(this.ids);
+    this.starts = doubled(this.starts);
   }
 }
 
@@ -197,13 +193,16 @@ export class AlternativeMatcher {
   }
 
   private grow(): void {
-    const position = new Int32Array(this.hitPosition.length * 2);
-    const next = new Int32Array(this.hitNext.length * 2);
-    position.set(this.hitPosition);
-    next.set(this.hitNext);
-    this.hitPosition = position;
-    this.hitNext = next;
+    this.hitPosition = doubled(this.hitPosition);
+    this.hitNext = doubled(this.hitNext);
   }
+}
+
+/** A copy of `array` with twice the room. */
+function doubled(array: Int32Array): Int32Array {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /** One top-level alternative of an entry's pattern, with the keys read from its leading word. */
