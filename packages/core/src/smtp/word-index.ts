@@ -199,7 +199,7 @@ export class AlternativeMatcher {
 }
 
 /** A copy of `array` with twice the room. */
-function doubled(array: Int32Array): Int32Array {
+function doubled(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const larger = new Int32Array(array.length * 2);
   larger.set(array);
   return larger;
