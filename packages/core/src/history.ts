@@ -10,7 +10,8 @@ export interface HistoryEntry {
     | 'greylist-loop'
     | 'failover-sent'
     | 'failover-failed'
-    | 'failover-skipped';
+    | 'failover-skipped'
+    | 'routed';
   readonly provider: string;
   readonly recipient?: string;
   /** SMTP reply text and its category, for deferrals and bounces. */

@@ -54,8 +54,18 @@ export interface MailerEvents extends GreylistEvents {
   webhook: WebhookReport;
   /** A verified webhook event was stored (`id` is the mailover id it correlated to, if any). */
   delivery: DeliveryEvent & { readonly id?: string };
-  /** A message was routed to a fixed-IP provider first because its recipient domain greylists. */
-  'domain-route': { readonly id: string; readonly domain: string; readonly provider: string };
+  /**
+   * A message was routed to a fixed-IP provider first: `rule` `domain` when its recipient domain
+   * looped before, `mx` when another domain (`learnedFrom`) behind the same exchanger (`mxHost`) did.
+   */
+  'domain-route': {
+    readonly id: string;
+    readonly domain: string;
+    readonly provider: string;
+    readonly rule: 'domain' | 'mx';
+    readonly mxHost?: string;
+    readonly learnedFrom?: string;
+  };
   failed: {
     readonly id: string;
     readonly messageId: string;

@@ -5,6 +5,7 @@ import type { Scheduler } from '../store/scheduler.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 import { type DeferralEvidence, detectGreylistLoop, type ResolvedGreylistPolicy } from './detector.js';
+import type { MxHosts } from './mx-hosts.js';
 import type { GreylistEmit, GreylistRecords, Resend } from './ports.js';
 
 const FAILOVER_JOB = 'greylist-failover';
@@ -36,6 +37,19 @@ export interface GreylistGuardDependencies {
   /** The `ip: 'fixed'` providers, in priority order. */
   readonly fixed: readonly Provider[];
   readonly retentionMs: number;
+  /** Recipient domains' mail exchangers, when MX memory is on (docs/greylisting-mx.md). */
+  readonly mxHosts?: MxHosts;
+}
+
+/** Why a message went to the fixed-IP provider first. */
+export interface RouteReason {
+  /** The recipient domain that decided. */
+  readonly domain: string;
+  /** `domain`: the domain itself looped before; `mx`: another domain behind the same MX host did. */
+  readonly rule: 'domain' | 'mx';
+  /** For `mx`: the shared exchanger, and the domain whose loop taught it. */
+  readonly mxHost?: string;
+  readonly learnedFrom?: string;
 }
 
 /**
@@ -118,22 +132,26 @@ export class GreylistGuard {
     const fixed = this.deps.fixed[0]!;
     const until = clock.now() + policy.domainMemoryMs;
     const remember = policy.domainMemoryMs > 0;
+    // Greylisting belongs to the receiving server: its exchangers are remembered too, so other
+    // domains behind them go to the fixed IP first. DNS that fails only leaves them out.
+    const mxHosts = remember && this.deps.mxHosts ? await this.deps.mxHosts.hosts(domain) : [];
     if (remember) {
-      await store.set(
-        storeKeys.domain(domain),
-        JSON.stringify({ provider: fixed.id, until }),
-        policy.domainMemoryMs,
-      );
+      const memory = JSON.stringify({ provider: fixed.id, until, domain });
+      await Promise.all([
+        store.set(storeKeys.domain(domain), memory, policy.domainMemoryMs),
+        ...mxHosts.map((host) => store.set(storeKeys.mxHost(host), memory, policy.domainMemoryMs)),
+      ]);
     }
+    const learnedMx = mxHosts.length > 0 ? ` (and its MX ${mxHosts.join(', ')})` : '';
     await records.appendHistory(id, {
       time: clock.now(),
       type: 'greylist-loop',
       provider: evidence.at(-1)?.provider ?? '',
       recipient,
-      detail: `${verdict.detail}; re-sending through ${fixed.id} (fixed IP)${remember ? `; ${domain} now goes to ${fixed.id} first` : ''}`,
+      detail: `${verdict.detail}; re-sending through ${fixed.id} (fixed IP)${remember ? `; ${domain}${learnedMx} now goes to ${fixed.id} first` : ''}`,
     });
     emit('greylist-loop', { id, recipient, rule: verdict.rule!, detail: verdict.detail, evidence });
-    if (remember) emit('domain-learned', { domain, provider: fixed.id, until });
+    if (remember) emit('domain-learned', { domain, provider: fixed.id, until, mxHosts });
     await this.deps.scheduler.schedule(
       FAILOVER_JOB,
       JSON.stringify({ id, recipient, detail: verdict.detail } satisfies JobPayload),
@@ -201,27 +219,55 @@ export class GreylistGuard {
     }
   }
 
-  /** Fixed-IP providers first when a recipient's domain is remembered as greylisting. */
+  /**
+   * Fixed-IP providers first when a recipient's domain is remembered as greylisting, or (MX memory)
+   * when its mail exchanger is one a looping domain used. Memory only improves routing: a store or
+   * DNS that cannot answer leaves the order as it was.
+   */
   async route(
     recipients: readonly string[],
     order: readonly Provider[],
-  ): Promise<{ order: Provider[]; domain?: string }> {
+  ): Promise<{ order: Provider[]; reason?: RouteReason }> {
     if (this.deps.fixed.length === 0) return { order: [...order] };
-    const domains = [...new Set(recipients.map(domainOf))];
-    // Domain memory only improves routing: a store that cannot answer must not stop sending.
-    const remembered = await Promise.all(
-      domains.map((domain) => this.deps.store.get(storeKeys.domain(domain)).catch(() => undefined)),
-    );
-    const index = remembered.findIndex((value) => value !== undefined);
-    if (index < 0) return { order: [...order] };
+    const reason = await this.remembered([...new Set(recipients.map(domainOf))]);
+    if (!reason) return { order: [...order] };
     const fixedIds = new Set(this.deps.fixed.map((provider) => provider.id));
     return {
       order: [
         ...order.filter((provider) => fixedIds.has(provider.id)),
         ...order.filter((provider) => !fixedIds.has(provider.id)),
       ],
-      domain: domains[index]!,
+      reason,
     };
+  }
+
+  private async remembered(domains: readonly string[]): Promise<RouteReason | undefined> {
+    const { store, mxHosts } = this.deps;
+    const known = await Promise.all(
+      domains.map((domain) => store.get(storeKeys.domain(domain)).catch(() => undefined)),
+    );
+    const index = known.findIndex((value) => value !== undefined);
+    if (index >= 0) return { domain: domains[index]!, rule: 'domain' };
+    if (!mxHosts) return undefined;
+    const exchangers = await Promise.all(domains.map((domain) => mxHosts.hosts(domain)));
+    for (const [position, domain] of domains.entries()) {
+      for (const host of exchangers[position]!) {
+        const memory = await store.get(storeKeys.mxHost(host)).catch(() => undefined);
+        if (memory === undefined) continue;
+        return { domain, rule: 'mx', mxHost: host, ...learnedFrom(memory) };
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The domain whose loop taught an MX memory entry, when the stored value says. */
+function learnedFrom(memory: string): { learnedFrom?: string } {
+  try {
+    const domain = (JSON.parse(memory) as { domain?: unknown }).domain;
+    return typeof domain === 'string' ? { learnedFrom: domain } : {};
+  } catch {
+    return {};
   }
 }
 

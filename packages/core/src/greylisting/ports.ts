@@ -47,8 +47,16 @@ export interface GreylistEvents {
     readonly provider: string;
     readonly providerMessageId: string;
   };
-  /** A domain was remembered as greylisting: its mail goes to `provider` first until `until`. */
-  'domain-learned': { readonly domain: string; readonly provider: string; readonly until: number };
+  /**
+   * A domain was remembered as greylisting: its mail goes to `provider` first until `until`; with
+   * MX memory, so does mail to any domain behind `mxHosts` (its most-preferred exchangers).
+   */
+  'domain-learned': {
+    readonly domain: string;
+    readonly provider: string;
+    readonly until: number;
+    readonly mxHosts: readonly string[];
+  };
 }
 
 export type GreylistEmit = <Name extends keyof GreylistEvents>(

@@ -38,6 +38,8 @@ export const storeKeys = {
   greylistClaim: (id: string, recipient: string) => `claim:greylist:${id}:${lower(recipient)}`,
   /** A recipient domain remembered as greylisting: the fixed-IP provider first until it expires. */
   domain: (domain: string) => `domain:${lower(domain)}`,
+  /** A mail exchanger remembered as greylisting (MX memory): new domains behind it go to the fixed IP first. */
+  mxHost: (host: string) => `mx:${lower(host)}`,
   /** A webhook event already stored (dedupe): a claim. */
   event: (provider: string, eventId: string) => `event:${provider}:${eventId}`,
   /** A webhook replay token (Mailgun's token, an SNS message id): a claim. */
