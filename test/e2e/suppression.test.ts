@@ -4,11 +4,8 @@
  * address is. And each adapter sends only the recipients the engine leaves in. docs/suppression.md.
  */
 import { createMailer, type Mailer, SendError } from '@mailover/core';
-import { mailgun } from '@mailover/mailgun';
-import { postmark } from '@mailover/postmark';
 import { buildWebhook, type Sandbox, type SandboxProviderKind, startSandbox } from '@mailover/sandbox';
-import { sendgrid } from '@mailover/sendgrid';
-import { ses } from '@mailover/ses';
+import { sandboxProviders } from './sandbox-providers.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const KINDS: SandboxProviderKind[] = ['sendgrid', 'ses', 'mailgun', 'postmark'];
@@ -20,27 +17,8 @@ let mailer: Mailer;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const { endpoints, credentials, webhooks } = sandbox;
   mailer = createMailer({
-    providers: [
-      sendgrid({
-        apiKey: credentials.sendgrid.apiKey,
-        endpoint: endpoints.sendgrid,
-        ...webhooks.adapterOptions.sendgrid,
-      }),
-      ses({
-        region: credentials.ses.region,
-        credentials: credentials.ses,
-        endpoint: endpoints.ses,
-        ...webhooks.adapterOptions.ses(),
-      }),
-      mailgun({ ...credentials.mailgun, endpoint: endpoints.mailgun, ...webhooks.adapterOptions.mailgun }),
-      postmark({
-        serverToken: credentials.postmark.serverToken,
-        endpoint: endpoints.postmark,
-        ...webhooks.adapterOptions.postmark,
-      }),
-    ],
+    providers: sandboxProviders(sandbox),
     retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 },
     breaker: false,
   });
@@ -77,23 +55,22 @@ async function postWebhook(kind: SandboxProviderKind, built: ReturnType<typeof b
   return response.json() as Promise<{ stored: number }>;
 }
 
+/** Send through SendGrid, then post SendGrid's signed bounce of that message with `reply`. */
+async function sendThenBounce(recipient: string, reply: string) {
+  const sent = await mailer.send(message(recipient), { providers: ['sendgrid'] });
+  expect(sent.provider).toBe('sendgrid');
+  const accepted = sandbox.messages.find((entry) => entry.providerMessageId === sent.providerMessageId)!;
+  const bounce = buildWebhook(
+    'sendgrid',
+    { type: 'bounced', message: accepted, recipient, time: Date.now(), smtpReply: reply },
+    sandbox.webhooks.keys,
+  );
+  expect(await postWebhook('sendgrid', bounce)).toMatchObject({ stored: 1 });
+}
+
 describe('a SendGrid hard bounce, then SendGrid down', () => {
   it('the next message to that address is not sent to SES; one to another address is', async () => {
-    const sent = await mailer.send(message('dead@example.org'), { providers: ['sendgrid', 'ses'] });
-    expect(sent.provider).toBe('sendgrid');
-    const accepted = sandbox.messages.find((entry) => entry.providerMessageId === sent.providerMessageId)!;
-    const bounce = buildWebhook(
-      'sendgrid',
-      {
-        type: 'bounced',
-        message: accepted,
-        recipient: 'dead@example.org',
-        time: Date.now(),
-        smtpReply: NO_SUCH_USER,
-      },
-      sandbox.webhooks.keys,
-    );
-    expect(await postWebhook('sendgrid', bounce)).toMatchObject({ stored: 1 });
+    await sendThenBounce('dead@example.org', NO_SUCH_USER);
     expect(await mailer.suppressions.has('dead@example.org')).toMatchObject({
       reason: 'hard_bounce',
       provider: 'sendgrid',
@@ -114,20 +91,10 @@ describe('a SendGrid hard bounce, then SendGrid down', () => {
   });
 
   it('a bounce about the sender (Spamhaus) leaves the recipient on the list of the living', async () => {
-    const sent = await mailer.send(message('listed@example.org'), { providers: ['sendgrid'] });
-    const accepted = sandbox.messages.find((entry) => entry.providerMessageId === sent.providerMessageId)!;
-    const bounce = buildWebhook(
-      'sendgrid',
-      {
-        type: 'bounced',
-        message: accepted,
-        recipient: 'listed@example.org',
-        time: Date.now(),
-        smtpReply: '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
-      },
-      sandbox.webhooks.keys,
+    await sendThenBounce(
+      'listed@example.org',
+      '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
     );
-    expect(await postWebhook('sendgrid', bounce)).toMatchObject({ stored: 1 });
     expect(await mailer.suppressions.has('listed@example.org')).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import {
   classifySmtpReply,
   createMailer,
   type DeliveryEvent,
+  type Mailer,
   memoryStore,
   SendError,
   suppressionReasonFor,
@@ -22,6 +23,18 @@ import {
 } from '../src/testing/index.js';
 
 const DAY = 24 * 3600 * 1000;
+
+/** POST mock webhook events to the mailer, authenticated as the mock provider expects. */
+function postEvents(mailer: Mailer, provider: string, events: MockWebhookEvent[]) {
+  return mailer.webhooks.handle(
+    provider,
+    new Request('http://localhost/hook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
+      body: JSON.stringify(events),
+    }),
+  );
+}
 
 function setup(script?: MockStep[], options: { softBounceMs?: number } = {}) {
   const clock = new VirtualClock({ start: Date.UTC(2026, 0, 1), random: () => 0.5 });
@@ -41,17 +54,8 @@ function setup(script?: MockStep[], options: { softBounceMs?: number } = {}) {
     retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 },
     suppression: options,
   });
-  const post = async (provider: string, events: MockWebhookEvent[]) => {
-    const response = await mailer.webhooks.handle(
-      provider,
-      new Request('http://localhost/hook', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
-        body: JSON.stringify(events),
-      }),
-    );
-    return (await response.json()) as { stored: number; unmatched: number };
-  };
+  const post = async (provider: string, events: MockWebhookEvent[]) =>
+    (await (await postEvents(mailer, provider, events)).json()) as { stored: number; unmatched: number };
   return { clock, first, second, store, mailer, post };
 }
 
@@ -271,15 +275,7 @@ describe('the check before every provider call', () => {
       attempt,
       sendingIp: ip,
     });
-    const post = (events: MockWebhookEvent[]) =>
-      mailer.webhooks.handle(
-        'esp',
-        new Request('http://localhost/hook', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
-          body: JSON.stringify(events),
-        }),
-      );
+    const post = (events: MockWebhookEvent[]) => postEvents(mailer, 'esp', events);
     await post([deferral(1, '127.1.0.5')]);
     // Learned elsewhere (another provider's complaint, an import) while the loop builds up.
     await mailer.suppressions.add({ address: 'ada@example.edu', reason: 'complaint' });
