@@ -213,6 +213,11 @@ describe('the check before every provider call', () => {
     expect(result.suppressed).toEqual([
       { address: 'gone@example.com', reason: 'hard_bounce', since: clock.now(), scope: '*' },
     ]);
+    // The one left out is not a recipient of the message as recorded.
+    expect(Object.keys((await mailer.status(result.id))?.recipients ?? {})).toEqual([
+      'ada@example.com',
+      'bob@example.com',
+    ]);
   });
 
   it('ends with recipient_suppressed and no call when nobody is left', async () => {

@@ -244,7 +244,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     const keepContent = guard !== undefined && accepting?.ip === 'rotating';
     try {
       const recorded = tracker.recordAccepted(
-        message,
+        result.suppressed ? withoutSuppressed(message, result.suppressed) : message,
         result.provider,
         result.providerMessageId,
         keepContent,
@@ -316,6 +316,16 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     providers: options.providers,
     suppressions: createSuppressions(suppressionList),
   };
+}
+
+/** The message as sent: the recipients left out are not its recipients in the record (nor in `status`). */
+function withoutSuppressed(
+  message: NormalizedMessage,
+  suppressed: NonNullable<SendResult['suppressed']>,
+): NormalizedMessage {
+  const left = new Set(suppressed.map((entry) => entry.address));
+  const keep = (list: NormalizedMessage['to']) => list.filter((entry) => !left.has(entry.address));
+  return { ...message, to: keep(message.to), cc: keep(message.cc), bcc: keep(message.bcc) };
 }
 
 /** The send's suppression options, checked: they travel with the message to any re-send. */
