@@ -3,7 +3,7 @@
  * implementation of the real endpoints with paging (SendGrid limit/offset, SES NextToken, Mailgun's
  * paging links; Postmark's dump comes whole). docs/suppression.md, "Sync with the providers".
  */
-import { createMailer, type Mailer, type SuppressionSource } from '@mailover/core';
+import { ConfigurationError, createMailer, type Mailer, type SuppressionSource } from '@mailover/core';
 import { mailgunSuppressions } from '@mailover/mailgun';
 import { postmarkSuppressions } from '@mailover/postmark';
 import { type Sandbox, type SandboxSuppression, startSandbox } from '@mailover/sandbox';
@@ -177,5 +177,17 @@ describe('sync through the official SDKs', () => {
       ['pm-spam@example.org', 'complaint'],
       ['pm-unsub@example.org', 'unsubscribe'],
     ]);
+  });
+
+  it('a bad page size or stream list is a ConfigurationError naming the option', () => {
+    for (const make of [
+      () => sendgridSuppressions({ pageSize: 501 }),
+      () => sesSuppressions({ pageSize: Number.NaN }),
+      () => mailgunSuppressions({ pageSize: 0 }),
+    ]) {
+      expect(make).toThrow(ConfigurationError);
+      expect(make).toThrow(/pageSize/);
+    }
+    expect(() => postmarkSuppressions({ streams: [] })).toThrow(/streams/);
   });
 });

@@ -50,8 +50,8 @@ const loadClient = lazy(async () => {
 export function sendgridSuppressions(options: SendGridSuppressionsOptions = {}): SuppressionSource {
   const pageSize = options.pageSize ?? 500;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
-    throw new RangeError(
-      `sendgridSuppressions: pageSize must be a whole number from 1 to 500 (got ${pageSize})`,
+    throw new ConfigurationError(
+      `sendgridSuppressions: pageSize must be a whole number from 1 to 500 (got ${String(pageSize)}); leave it out for 500`,
     );
   }
   const client = lazy(async () => {
