@@ -35,6 +35,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'throughput', script: 'bench/throughput/run.ts', nodeFlags: SOURCE_FLAGS },
   { name: 'webhooks', script: 'bench/webhooks/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'memory', script: 'bench/memory/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
+  { name: 'suppression', script: 'bench/suppression/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'greylisting', script: 'bench/greylisting/run.ts', nodeFlags: SOURCE_FLAGS },
   { name: 'classify', script: 'bench/classify/run.ts', nodeFlags: SOURCE_FLAGS },
 ];
