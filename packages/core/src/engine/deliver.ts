@@ -1,7 +1,7 @@
 import { NEVER_ABORTED } from '../adapter-kit.js';
 import { SendError } from '../errors.js';
 import type { FailureAction, FailureCode, ProviderFailure } from '../failures.js';
-import type { NormalizedMessage } from '../message/types.js';
+import { allRecipients, type NormalizedMessage } from '../message/types.js';
 import type { Provider } from '../provider.js';
 import type { Clock } from '../time.js';
 import { backoffDelay } from './backoff.js';
@@ -26,6 +26,8 @@ export interface DeliveryDependencies {
   readonly buckets: ReadonlyMap<string, RateLimiter>;
   readonly actions: Readonly<Record<FailureCode, FailureAction>>;
   readonly onAmbiguous: 'failover' | 'stop';
+  /** The configured strategy's name, reported by the `sending` event. */
+  readonly strategy: string;
   readonly retry: {
     readonly retries: number;
     readonly minDelayMs: number;
@@ -49,7 +51,7 @@ export type Deliver = (
  * the message exceeds or whose circuit is open; stop at the deadline or when the caller aborts.
  */
 export function createDeliver(dependencies: DeliveryDependencies): Deliver {
-  const { clock, emitter, breakers, buckets, actions, onAmbiguous, retry } = dependencies;
+  const { clock, emitter, breakers, buckets, actions, onAmbiguous, retry, strategy } = dependencies;
   return deliver;
 
   async function deliver(
@@ -59,6 +61,16 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
     recipients?: readonly string[],
   ): Promise<SendResult> {
     const startedAt = clock.now();
+    if (emitter.has('sending')) {
+      emitter.emit('sending', {
+        id: message.id,
+        messageId: message.messageId,
+        providers: order.map((provider) => provider.id),
+        strategy: recipients ? 'greylist-failover' : strategy,
+        recipients: recipients ?? allRecipients(message).map((address) => address.address),
+        startedAt,
+      });
+    }
     const deadlineAt =
       sendOptions.deadline === undefined
         ? Number.POSITIVE_INFINITY

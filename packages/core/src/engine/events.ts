@@ -5,6 +5,22 @@ import type { SendAttempt, SendResult } from './types.js';
 
 /** Everything the engine reports, by event name. Subscribe with `mailer.on(name, listener)`. */
 export interface MailerEvents {
+  /**
+   * A send began: the first call to a provider follows. Also for a greylisting re-send, which names
+   * its `recipients` and has strategy `'greylist-failover'`. Built only when someone listens.
+   */
+  sending: {
+    readonly id: string;
+    readonly messageId: string;
+    /** Provider ids in the order they will be tried. */
+    readonly providers: readonly string[];
+    /** `'priority'`, `'round-robin'`, `'weighted'`, or `'greylist-failover'` for a re-send. */
+    readonly strategy: string;
+    /** The addresses this send goes to (every recipient, or the re-send's). */
+    readonly recipients: readonly string[];
+    /** When it began, on the mailer's clock (epoch ms). */
+    readonly startedAt: number;
+  };
   /** A call to a provider finished (accepted or failed). */
   attempt: SendAttempt & { readonly id: string; readonly messageId: string };
   /** The engine will call the same provider again after `delayMs`. */

@@ -119,6 +119,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     buckets,
     actions: { ...DEFAULT_FAILURE_ACTIONS, ...options.actions },
     onAmbiguous: options.onAmbiguous ?? 'failover',
+    strategy: typeof strategy === 'string' ? strategy : strategy.type,
     retry: {
       retries: options.retry?.retries ?? 2,
       minDelayMs: options.retry?.minDelayMs ?? 200,
