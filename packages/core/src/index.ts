@@ -31,4 +31,4 @@ export {
   type ResolvedGreylistPolicy,
   networkOf,
 } from './greylisting/detector.js';
-export type { WebhookEndpoint, WebhookOutcome } from './webhooks/handler.js';
+export type { WebhookEndpoint, WebhookOutcome, WebhookReport } from './webhooks/handler.js';

@@ -1,6 +1,7 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { FailureCode } from '../failures.js';
 import type { DeferralEvidence } from '../greylisting/detector.js';
+import type { WebhookReport } from '../webhooks/handler.js';
 import type { SendAttempt, SendResult } from './types.js';
 
 /** Everything the engine reports, by event name. Subscribe with `mailer.on(name, listener)`. */
@@ -47,6 +48,8 @@ export interface MailerEvents {
   'circuit-open': { readonly provider: string; readonly code: FailureCode; readonly until: number };
   'circuit-close': { readonly provider: string };
   sent: SendResult;
+  /** A webhook request was answered (its events, if any, were reported as `delivery` first). */
+  webhook: WebhookReport;
   /** A verified webhook event was stored (`id` is the mailover id it correlated to, if any). */
   delivery: DeliveryEvent & { readonly id?: string };
   /** Greylisting deferrals of one (message, recipient) were judged a loop. */

@@ -241,6 +241,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const webhooks = createWebhookEndpoint({
     providers: byId,
     maxBodyBytes: options.maxWebhookBytes ?? 5 * 1024 * 1024,
+    observe: (report) => emitter.emit('webhook', report),
     now: () => clock.now(),
     claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
     releaseOnce: (key) => store.delete(`once:${key}`),
