@@ -128,12 +128,16 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           }
           const bucket = buckets.get(provider.id);
           if (bucket) {
+            const waitFrom = emitter.has('rate-limit-wait') ? clock.now() : undefined;
             try {
               await bucket.acquire(controller?.signal);
             } catch (error) {
               if (signal.aborted) fail(stopped(), describeStop(stopped()));
               throw error;
             }
+            const waitedMs = waitFrom === undefined ? 0 : clock.now() - waitFrom;
+            if (waitedMs > 0)
+              emitter.emit('rate-limit-wait', { id: message.id, provider: provider.id, waitedMs });
           }
 
           const callStartedAt = clock.now();

@@ -36,6 +36,8 @@ export interface MailerEvents {
     /** `'retry-after'` when the provider asked for the delay, else `'backoff'`. */
     readonly reason: 'backoff' | 'retry-after';
   };
+  /** The engine waited `waitedMs` for a provider's configured rate limit (`rateLimits`) before calling it. */
+  'rate-limit-wait': { readonly id: string; readonly provider: string; readonly waitedMs: number };
   /** The engine moved on from a provider that failed. `to` is absent when none is left. */
   failover: { readonly id: string; readonly from: string; readonly to?: string; readonly code: FailureCode };
   /** A provider was passed over without a call. */
