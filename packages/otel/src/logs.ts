@@ -145,7 +145,8 @@ const DESCRIBE: { readonly [Name in MailerEventName]: Describe<Name> } = {
       ...(e.smtp
         ? {
             smtpCategory: e.smtp.classification.category,
-            ...(e.smtp.enhanced === undefined ? {} : { smtpEnhanced: e.smtp.enhanced }),
+            smtpCode: e.smtp.basic ?? e.smtp.classification.basic,
+            ...(enhanced(e.smtp) === undefined ? {} : { smtpEnhanced: enhanced(e.smtp) }),
           }
         : {}),
       ...(e.attempt === undefined ? {} : { attempt: e.attempt }),
@@ -183,6 +184,11 @@ const DESCRIBE: { readonly [Name in MailerEventName]: Describe<Name> } = {
     fields: { id: e.id, domain: e.domain, provider: e.provider },
   }),
 };
+
+/** The reply's enhanced status code, as the provider gave it or as read from the reply text. */
+function enhanced(smtp: NonNullable<MailerEvents['delivery']['smtp']>): string | undefined {
+  return smtp.enhanced ?? smtp.classification.enhanced;
+}
 
 /** Every event the engine emits; the type of DESCRIBE makes a new core event fail the typecheck here. */
 export const MAILER_EVENT_NAMES = Object.keys(DESCRIBE) as readonly MailerEventName[];
