@@ -81,7 +81,25 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   let lastAttempt: { readonly id: string; readonly provider: string } | undefined;
   let pendingLoop: Span | undefined;
 
+  /** Greylisting (and so a later loop or re-send to link) happens only with a fixed-IP provider. */
+  const linksNeeded = mailer.providers.some((provider) => provider.ip === 'fixed');
   const sendSpan = (id: string) => open.get(id)?.span;
+  // The attribute sets every send records, made once each: fewer objects per send for the GC.
+  // Bounded: configured provider ids × failure codes × outcomes × strategies.
+  const callAttributes = memo((provider: string, code: string) => ({
+    [A.providerId]: known(provider),
+    [A.providerKind]: providers.get(provider)?.kind ?? '_unknown',
+    [A.code]: code,
+  }));
+  const sendAttributes = memo((outcome: string, provider: string, strategy: string) => ({
+    [A.outcome]: outcome,
+    [A.providerId]: known(provider),
+    [A.strategy]: strategy,
+  }));
+  const attemptsAttributes = memo((outcome: string, strategy: string) => ({
+    [A.outcome]: outcome,
+    [A.strategy]: strategy,
+  }));
   const seconds = (ms: number) => ms / 1000;
 
   const handlers: { [Name in keyof MailerEvents]?: (event: MailerEvents[Name]) => void } = {
@@ -118,18 +136,16 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
     attempt(event) {
       const provider = providers.get(event.provider);
       const failed = event.code !== 'ok';
-      const attributes: Attributes = {
-        [A.providerId]: known(event.provider),
-        [A.providerKind]: provider?.kind ?? '_unknown',
-        [A.code]: event.code,
-      };
+      const attributes = callAttributes(event.provider, event.code);
       m.providerCalls.add(1, attributes);
       m.providerCallDuration.record(seconds(event.durationMs), attributes);
       lastAttempt = { id: event.id, provider: event.provider };
       const parent = sendSpan(event.id);
       if (!parent) return;
       const spanAttributes: Attributes = {
-        ...attributes,
+        [A.providerId]: attributes[A.providerId],
+        [A.providerKind]: attributes[A.providerKind],
+        [A.code]: event.code,
         [A.providerIp]: provider?.ip ?? '_unknown',
         [A.attempt]: event.attempt,
         [A.outcome]: failed ? (event.outcome ?? 'not_sent') : 'accepted',
@@ -231,13 +247,9 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
       const state = open.get(event.id);
       open.delete(event.id);
       const strategy = state?.strategy ?? '_unknown';
-      const attributes: Attributes = {
-        [A.outcome]: 'sent',
-        [A.providerId]: known(event.provider),
-        [A.strategy]: strategy,
-      };
+      const attributes = sendAttributes('sent', event.provider, strategy);
       m.sends.add(1, attributes);
-      m.sendAttempts.record(event.attempts.length, { [A.outcome]: 'sent', [A.strategy]: strategy });
+      m.sendAttempts.record(event.attempts.length, attemptsAttributes('sent', strategy));
       if (!state) return;
       m.sendDuration.record(seconds(endedAt - state.startedAt), attributes);
       state.span.setAttributes({
@@ -248,7 +260,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
         [A.possibleDuplicate]: event.possibleDuplicate,
       });
       state.span.end(endedAt);
-      finished.set(event.id, state.span.spanContext());
+      if (linksNeeded) finished.set(event.id, state.span.spanContext());
     },
 
     failed(event) {
@@ -257,7 +269,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
       const strategy = state?.strategy ?? '_unknown';
       const attributes: Attributes = { [A.outcome]: 'failed', [A.code]: event.code, [A.strategy]: strategy };
       m.sends.add(1, attributes);
-      m.sendAttempts.record(event.attempts.length, { [A.outcome]: 'failed', [A.strategy]: strategy });
+      m.sendAttempts.record(event.attempts.length, attemptsAttributes('failed', strategy));
       if (!state) return;
       const endedAt = clock.now();
       m.sendDuration.record(seconds(endedAt - state.startedAt), attributes);
@@ -269,7 +281,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
       });
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: event.message });
       state.span.end(endedAt);
-      finished.set(event.id, state.span.spanContext());
+      if (linksNeeded) finished.set(event.id, state.span.spanContext());
     },
 
     delivery(event) {
@@ -395,5 +407,21 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   return () => {
     for (const off of unsubscribe) off();
     m.circuitOpen.removeCallback(observeCircuits);
+  };
+}
+
+/** `make`, remembered per argument list (arguments never contain the separator: ids and codes). */
+function memo<Parameters extends string[], Value>(
+  make: (...parameters: Parameters) => Value,
+): (...parameters: Parameters) => Value {
+  const made = new Map<string, Value>();
+  return (...parameters) => {
+    const key = parameters.join('\u0000');
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(...parameters);
+      made.set(key, value);
+    }
+    return value;
   };
 }

@@ -30,7 +30,9 @@ const SEND_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const CALL_SECONDS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const ATTEMPTS = [1, 2, 3, 4, 5, 6, 8, 10];
 // Acceptance to delivery: seconds for a normal delivery, hours for a greylisted or deferred one.
-const DELIVERY_SECONDS = [1, 5, 15, 30, 60, 300, 900, 1_800, 3_600, 7_200, 21_600, 86_400, 259_200];
+const DELIVERY_SECONDS = [
+  0.1, 0.25, 0.5, 1, 5, 15, 30, 60, 300, 900, 1_800, 3_600, 7_200, 21_600, 86_400, 259_200,
+];
 
 export function createInstruments(meter: Meter): Instruments {
   return {

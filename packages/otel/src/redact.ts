@@ -18,7 +18,7 @@ export class BoundedMap<Key, Value> extends Map<Key, Value> {
   }
 
   override set(key: Key, value: Value): this {
-    super.delete(key);
+    if (super.has(key)) super.delete(key); // to the end: the newest
     super.set(key, value);
     if (this.size > this.limit) super.delete(this.keys().next().value as Key);
     return this;
