@@ -57,7 +57,8 @@ writeFileSync(PICTURE, render(dashboard.title, dashboard.panels, results));
 console.log(`wrote ${PICTURE}`);
 
 async function measure(): Promise<Results> {
-  const service = await startService();
+  // Webhook steps a second apart: deliveries take a second or more after acceptance, as in life.
+  const service = await startService({ stepMs: 1_000 });
   const prometheus = await startPrometheus({
     targets: [new URL(service.url).host],
     scrapeIntervalSeconds: 1,
@@ -110,6 +111,7 @@ function render(title: string, panels: readonly Panel[], results: Results): stri
   const total = { width: columns * (WIDTH + GAP) + GAP, height: top + rows * (HEIGHT + GAP) + GAP };
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${total.width}" height="${total.height}" viewBox="0 0 ${total.width} ${total.height}" font-family="Inter, Helvetica, Arial, sans-serif">`,
+    `<title>${escape(title)} dashboard: @mailover/otel metrics from a real Prometheus, under demo traffic</title>`,
     `<rect width="100%" height="100%" fill="#111217"/>`,
     `<text x="${GAP}" y="26" fill="#ccccdc" font-size="18" font-weight="600">${escape(title)} — @mailover/otel metrics, scraped by Prometheus</text>`,
     `<text x="${GAP}" y="48" fill="#8e8e99" font-size="12">${escape(
@@ -205,8 +207,8 @@ function drawPanel(
 function niceMax(value: number): number {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 1.25, 2, 2.5, 4, 5, 10]) if (value <= step * magnitude) return step * magnitude;
-  return 10 * magnitude;
+  for (const step of [1, 2, 4, 8, 10]) // quarters of these read well if (value <= step * magnitude) return step * magnitude;
+    return 10 * magnitude;
 }
 
 function format(value: number, unit: string): string {
