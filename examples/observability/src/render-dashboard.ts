@@ -111,10 +111,10 @@ function render(title: string, panels: readonly Panel[], results: Results): stri
   const total = { width: columns * (WIDTH + GAP) + GAP, height: top + rows * (HEIGHT + GAP) + GAP };
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${total.width}" height="${total.height}" viewBox="0 0 ${total.width} ${total.height}" font-family="Inter, Helvetica, Arial, sans-serif">`,
-    `<title>${escape(title)} dashboard: @mailover/otel metrics from a real Prometheus, under demo traffic</title>`,
+    `<title>${escapeXml(title)} dashboard: @mailover/otel metrics from a real Prometheus, under demo traffic</title>`,
     `<rect width="100%" height="100%" fill="#111217"/>`,
-    `<text x="${GAP}" y="26" fill="#ccccdc" font-size="18" font-weight="600">${escape(title)} — @mailover/otel metrics, scraped by Prometheus</text>`,
-    `<text x="${GAP}" y="48" fill="#8e8e99" font-size="12">${escape(
+    `<text x="${GAP}" y="26" fill="#ccccdc" font-size="18" font-weight="600">${escapeXml(title)} — @mailover/otel metrics, scraped by Prometheus</text>`,
+    `<text x="${GAP}" y="48" fill="#8e8e99" font-size="12">${escapeXml(
       `Demo traffic, ${Math.round((end - start) / 60)} min: ${phases.map((phase) => phase.name).join(' → ')}. Dashed lines: phase changes.`,
     )}</text>`,
   ];
@@ -144,7 +144,7 @@ function drawPanel(
   const sy = (value: number) => plot.top + plot.height - (value / max) * plot.height;
   const out = [
     `<rect x="${x}" y="${y}" width="${WIDTH}" height="${HEIGHT}" rx="3" fill="#181b1f" stroke="#2c3235"/>`,
-    `<text x="${x + 10}" y="${y + 20}" fill="#ccccdc" font-size="13" font-weight="600">${escape(panel.title)}</text>`,
+    `<text x="${x + 10}" y="${y + 20}" fill="#ccccdc" font-size="13" font-weight="600">${escapeXml(panel.title)}</text>`,
   ];
   for (let tick = 0; tick <= 4; tick++) {
     const value = (max / 4) * tick;
@@ -192,7 +192,7 @@ function drawPanel(
       const ly = plot.top + plot.height + 30 + row * 14;
       out.push(
         `<rect x="${lx}" y="${ly - 8}" width="12" height="3" fill="${color}"/>`,
-        `<text x="${lx + 16}" y="${ly - 3}" fill="#ccccdc" font-size="10">${escape(entry.legend.slice(0, 40))}</text>`,
+        `<text x="${lx + 16}" y="${ly - 3}" fill="#ccccdc" font-size="10">${escapeXml(entry.legend.slice(0, 40))}</text>`,
       );
     }
   });
@@ -207,8 +207,9 @@ function drawPanel(
 function niceMax(value: number): number {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 4, 8, 10]) // quarters of these read well if (value <= step * magnitude) return step * magnitude;
-    return 10 * magnitude;
+  // Quarters of these read well as axis ticks.
+  for (const step of [1, 2, 4, 8, 10]) if (value <= step * magnitude) return step * magnitude;
+  return 10 * magnitude;
 }
 
 function format(value: number, unit: string): string {
@@ -219,6 +220,6 @@ function format(value: number, unit: string): string {
   return number;
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
