@@ -143,12 +143,14 @@ function markdownSummary(): string {
           [
             'provider',
             'SDK direct',
+            'baseline (main)',
             'mailer.send, off',
             'mailer.send, on',
             'on − off, µs',
             'on / off',
             '95 % interval',
-            'off / SDK',
+            'off / baseline',
+            '95 % interval',
           ],
           otel.rows.map(
             (row: {
@@ -156,16 +158,20 @@ function markdownSummary(): string {
               microsPerMessage: Record<string, number>;
               instrumentationMicrosPerMessage: number;
               onOverOff: { ratio: number; interval95: number[] };
-              offOverSdk: { ratio: number };
+              offOverBaseline?: { ratio: number; interval95: number[] };
             }) => [
               row.provider,
               row.microsPerMessage.sdk,
+              row.microsPerMessage.baseline ?? '—',
               row.microsPerMessage.off,
               row.microsPerMessage.on,
               row.instrumentationMicrosPerMessage,
               row.onOverOff.ratio,
               `${row.onOverOff.interval95[0]}–${row.onOverOff.interval95[1]}`,
-              row.offOverSdk.ratio,
+              row.offOverBaseline?.ratio ?? '—',
+              row.offOverBaseline
+                ? `${row.offOverBaseline.interval95[0]}–${row.offOverBaseline.interval95[1]}`
+                : '—',
             ],
           ),
         ) +

@@ -3,30 +3,39 @@
  * and instrumented ("on": the OpenTelemetry SDK with a BatchSpanProcessor and a metric reader, both
  * exporting to a no-op exporter, as a service exporting elsewhere would), against the SDK called
  * directly, in the method of bench/overhead/run.ts: sides in turn in short blocks, medians, a
- * bootstrap interval for the ratios. `OTEL_BENCH_SIDES=sdk,off` measures only those sides (to run
- * the same script on a checkout without @mailover/otel).
+ * bootstrap interval for the ratios. With `OTEL_BENCH_BASELINE=<checkout>` (another worktree, its
+ * core and adapters built to dist) a fourth side, "baseline", sends through that checkout's mailer:
+ * "off" against "baseline" is what the events added for instrumentation cost a mailer nobody
+ * instruments, measured in one process.
  */
 import { createMailer, type Mailer } from '@mailover/core';
 import type { SandboxProviderKind } from '@mailover/sandbox';
-import { pinThisProcess, type SandboxProcess, startSandboxProcess } from '../throughput/sandbox-process.js';
-import { adapterFor, benchMessage, PROVIDER_KINDS, rawSenderFor } from './fixtures.js';
-import { bootstrapMedianInterval, cpuMicros, median, round, writeResults } from './results.js';
+import type { SandboxProcess } from '../throughput/sandbox-process.js';
+import { type AdapterFactories, adapterFor, benchMessage, rawSenderFor } from './fixtures.js';
+import { bootstrapMedianInterval, median, round, writeResults } from './results.js';
+import { BLOCK, everyProvider, ROUNDS, type Send, sampleInTurns } from './sampling.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
-const WARMUP = QUICK ? 300 : 2_000;
-const ROUNDS = QUICK ? 30 : 240;
-const BLOCK = 10;
-const ALL_SIDES = ['sdk', 'off', 'on'] as const;
-type Side = (typeof ALL_SIDES)[number];
-const SIDES = (process.env.OTEL_BENCH_SIDES?.split(',') as Side[] | undefined) ?? [...ALL_SIDES];
+const BASELINE = process.env.OTEL_BENCH_BASELINE;
+type Side = 'sdk' | 'baseline' | 'off' | 'on';
+const SIDES: Side[] = BASELINE ? ['sdk', 'baseline', 'off', 'on'] : ['sdk', 'off', 'on'];
 
-type Send = () => Promise<unknown>;
-
-async function cpuPerMessage(send: Send, count: number): Promise<number> {
-  const start = cpuMicros();
-  for (let index = 0; index < count; index++) await send();
-  return (cpuMicros() - start) / count;
+/** The baseline checkout's createMailer and adapters, from its dist (so its own core). */
+async function baselineBuild(directory: string) {
+  const load = (name: string) => import(`${directory}/packages/${name}/dist/index.js`);
+  const [core, sendgridModule, sesModule, mailgunModule, postmarkModule] = await Promise.all(
+    ['core', 'sendgrid', 'ses', 'mailgun', 'postmark'].map(load),
+  );
+  return {
+    createMailer: core.createMailer as typeof createMailer,
+    factories: {
+      sendgrid: sendgridModule.sendgrid,
+      ses: sesModule.ses,
+      mailgun: mailgunModule.mailgun,
+      postmark: postmarkModule.postmark,
+    } as AdapterFactories,
+  };
 }
+const baseline = BASELINE ? await baselineBuild(BASELINE) : undefined;
 
 /** The SDK set up as in production, exporting nowhere: what instrumentation costs the sending process. */
 async function instrumented(mailer: Mailer): Promise<() => Promise<void>> {
@@ -68,24 +77,20 @@ async function instrumented(mailer: Mailer): Promise<() => Promise<void>> {
 async function compare(kind: SandboxProviderKind, sandbox: SandboxProcess) {
   const off = createMailer({ providers: [adapterFor(kind, sandbox)] });
   const on = createMailer({ providers: [adapterFor(kind, sandbox)] });
-  const shutdown = SIDES.includes('on') ? await instrumented(on) : async () => {};
+  const before = baseline?.createMailer({ providers: [adapterFor(kind, sandbox, baseline.factories)] });
+  const shutdown = await instrumented(on);
   const direct: Send = await rawSenderFor(kind, sandbox);
   const sends: Record<Side, Send> = {
     sdk: direct,
+    baseline: () => before!.send(benchMessage()),
     off: () => off.send(benchMessage()),
     on: () => on.send(benchMessage()),
   };
-  for (const side of SIDES) await cpuPerMessage(sends[side], WARMUP);
-  global.gc?.();
-  const samples = Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
-      samples[side].push(await cpuPerMessage(sends[side], BLOCK));
-    }
-  }
+  const samples = await sampleInTurns(SIDES, sends);
   await shutdown();
   await off.close();
   await on.close();
+  await before?.close();
   const micros = Object.fromEntries(SIDES.map((side) => [side, round(median(samples[side]), 1)]));
   const ratio = (side: Side, base: Side) => {
     const ratios = samples[side].map((value, index) => value / samples[base][index]!);
@@ -97,32 +102,24 @@ async function compare(kind: SandboxProviderKind, sandbox: SandboxProcess) {
     messagesPerSide: ROUNDS * BLOCK,
     microsPerMessage: micros,
     offOverSdk: ratio('off', 'sdk'),
-    ...(SIDES.includes('on')
-      ? {
-          onOverOff: ratio('on', 'off'),
-          onOverSdk: ratio('on', 'sdk'),
-          instrumentationMicrosPerMessage: round(micros.on! - micros.off!, 1),
-        }
-      : {}),
+    onOverOff: ratio('on', 'off'),
+    onOverSdk: ratio('on', 'sdk'),
+    instrumentationMicrosPerMessage: round(micros.on! - micros.off!, 1),
+    ...(baseline ? { offOverBaseline: ratio('off', 'baseline') } : {}),
   };
 }
 
-const pinned = pinThisProcess(0);
-const sandbox = await startSandboxProcess(pinned ? { pinTo: 1 } : {});
-const rows = [];
-for (const kind of PROVIDER_KINDS) {
-  const row = await compare(kind, sandbox);
-  console.log(JSON.stringify(row));
-  rows.push(row);
-}
-await sandbox.close();
-const path = writeResults(SIDES.includes('on') ? 'overhead-otel' : 'overhead-otel-off-only', {
+const { rows, pinned } = await everyProvider(compare);
+const path = writeResults('overhead-otel', {
   method:
     'as bench/overhead (process.cpuUsage() of the client per message, sequential sends, warmed up; ' +
     `${ROUNDS} rounds of ${BLOCK} messages per side, sides in turn; medians; ratios are medians of per-round ` +
     'ratios with a 95 % bootstrap interval). off: a mailer nobody instrumented; on: instrument() with ' +
     'the OpenTelemetry SDK (BasicTracerProvider + BatchSpanProcessor, MeterProvider + PeriodicExportingMetricReader) ' +
     'exporting to no-op exporters.' +
+    (BASELINE
+      ? ` baseline: the same send through ${process.env.OTEL_BENCH_BASELINE_LABEL ?? BASELINE}'s own core and adapters (dist).`
+      : '') +
     (pinned ? ' Client pinned to CPU 0, sandbox to CPU 1.' : ''),
   packages: process.env.MAILOVER_BENCH_PACKAGES ?? 'as resolved by this process',
   sides: SIDES,
