@@ -100,21 +100,21 @@ export async function startService(options: ServiceOptions = {}): Promise<Observ
       sendgrid({
         apiKey: credentials.sendgrid.apiKey,
         endpoint: endpoints.sendgrid,
-        timeoutMs: 2_000,
+        timeoutMs: 10_000,
         ...webhooks.adapterOptions.sendgrid,
       }),
       ses({
         region: credentials.ses.region,
         credentials: credentials.ses,
         endpoint: endpoints.ses,
-        timeoutMs: 2_000,
+        timeoutMs: 10_000,
         ...webhooks.adapterOptions.ses(),
       }),
       postmark({
         ip: 'fixed', // a Postmark server on a dedicated IP: where greylisted mail is re-sent
         serverToken: credentials.postmark.serverToken,
         endpoint: endpoints.postmark,
-        timeoutMs: 2_000,
+        timeoutMs: 10_000,
         ...webhooks.adapterOptions.postmark,
       }),
     ],
