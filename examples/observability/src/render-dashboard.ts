@@ -16,7 +16,7 @@ const DASHBOARD = fileURLToPath(new URL('../../../packages/otel/dashboards/mailo
 const PICTURE = fileURLToPath(new URL('../../../packages/otel/dashboards/mailover.svg', import.meta.url));
 /** The query results the picture is drawn from, kept next to it. */
 const RESULTS = fileURLToPath(
-  new URL('../../../packages/otel/dashboards/mailover-query-results.json', import.meta.url),
+  new URL('../../../bench/results/dashboard.json', import.meta.url),
 );
 const STEP_SECONDS = 2;
 // Grafana's dark theme and classic palette.
