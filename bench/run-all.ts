@@ -143,14 +143,12 @@ function markdownSummary(): string {
           [
             'provider',
             'SDK direct',
-            'baseline (main)',
             'mailer.send, off',
             'mailer.send, on',
             'on − off, µs',
             'on / off',
             '95 % interval',
-            'off / baseline',
-            '95 % interval',
+            'off / SDK',
           ],
           otel.rows.map(
             (row: {
@@ -158,20 +156,16 @@ function markdownSummary(): string {
               microsPerMessage: Record<string, number>;
               instrumentationMicrosPerMessage: number;
               onOverOff: { ratio: number; interval95: number[] };
-              offOverBaseline?: { ratio: number; interval95: number[] };
+              offOverSdk: { ratio: number };
             }) => [
               row.provider,
               row.microsPerMessage.sdk,
-              row.microsPerMessage.baseline ?? '—',
               row.microsPerMessage.off,
               row.microsPerMessage.on,
               row.instrumentationMicrosPerMessage,
               row.onOverOff.ratio,
               `${row.onOverOff.interval95[0]}–${row.onOverOff.interval95[1]}`,
-              row.offOverBaseline?.ratio ?? '—',
-              row.offOverBaseline
-                ? `${row.offOverBaseline.interval95[0]}–${row.offOverBaseline.interval95[1]}`
-                : '—',
+              row.offOverSdk.ratio,
             ],
           ),
         ) +

@@ -36,30 +36,18 @@ export function benchMessage(): MessageInput {
   return { from: FROM, to: nextRecipient(), subject: SUBJECT, text: TEXT, html: HTML };
 }
 
-/** The four adapter factories: these packages', or another build's (bench/overhead/otel.ts's baseline). */
-export interface AdapterFactories {
-  readonly sendgrid: typeof sendgrid;
-  readonly ses: typeof ses;
-  readonly mailgun: typeof mailgun;
-  readonly postmark: typeof postmark;
-}
-
 /** The mailover adapter for `kind`, pointed at the sandbox. */
-export function adapterFor(
-  kind: SandboxProviderKind,
-  sandbox: SandboxProcess,
-  factories: AdapterFactories = { sendgrid, ses, mailgun, postmark },
-): Provider {
+export function adapterFor(kind: SandboxProviderKind, sandbox: SandboxProcess): Provider {
   const credentials = sandbox.credentials;
   switch (kind) {
     case 'sendgrid':
-      return factories.sendgrid({
+      return sendgrid({
         apiKey: credentials.sendgrid.apiKey,
         endpoint: sandbox.endpoints.sendgrid,
         timeoutMs: TIMEOUT_MS,
       });
     case 'ses':
-      return factories.ses({
+      return ses({
         region: credentials.ses.region,
         credentials: {
           accessKeyId: credentials.ses.accessKeyId,
@@ -69,14 +57,14 @@ export function adapterFor(
         timeoutMs: TIMEOUT_MS,
       });
     case 'mailgun':
-      return factories.mailgun({
+      return mailgun({
         apiKey: credentials.mailgun.apiKey,
         domain: credentials.mailgun.domain,
         endpoint: sandbox.endpoints.mailgun,
         timeoutMs: TIMEOUT_MS,
       });
     case 'postmark':
-      return factories.postmark({
+      return postmark({
         serverToken: credentials.postmark.serverToken,
         endpoint: sandbox.endpoints.postmark,
         timeoutMs: TIMEOUT_MS,

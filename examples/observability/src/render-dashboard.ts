@@ -15,9 +15,7 @@ import { runTraffic } from './traffic.js';
 const DASHBOARD = fileURLToPath(new URL('../../../packages/otel/dashboards/mailover.json', import.meta.url));
 const PICTURE = fileURLToPath(new URL('../../../packages/otel/dashboards/mailover.svg', import.meta.url));
 /** The query results the picture is drawn from, kept next to it. */
-const RESULTS = fileURLToPath(
-  new URL('../../../bench/results/dashboard.json', import.meta.url),
-);
+const RESULTS = fileURLToPath(new URL('../../../bench/results/dashboard.json', import.meta.url));
 const STEP_SECONDS = 2;
 // Grafana's dark theme and classic palette.
 const COLORS = [
