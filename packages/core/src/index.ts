@@ -28,6 +28,8 @@ export {
   detectGreylistLoop,
   type GreylistPolicy,
   type LoopVerdict,
+  type MxLookupAnswer,
+  type MxMemoryOptions,
   type ResolvedGreylistPolicy,
   networkOf,
 } from './greylisting/detector.js';

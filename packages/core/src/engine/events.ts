@@ -1,11 +1,11 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { FailureCode } from '../failures.js';
-import type { DeferralEvidence } from '../greylisting/detector.js';
+import type { GreylistEvents } from '../greylisting/ports.js';
 import type { WebhookReport } from '../webhooks/handler.js';
 import type { SendAttempt, SendResult } from './types.js';
 
 /** Everything the engine reports, by event name. Subscribe with `mailer.on(name, listener)`. */
-export interface MailerEvents {
+export interface MailerEvents extends GreylistEvents {
   /**
    * A send began: the first call to a provider follows. Also for a greylisting re-send, which names
    * its `recipients` and has strategy `'greylist-failover'`. Built only when someone listens.
@@ -54,25 +54,18 @@ export interface MailerEvents {
   webhook: WebhookReport;
   /** A verified webhook event was stored (`id` is the mailover id it correlated to, if any). */
   delivery: DeliveryEvent & { readonly id?: string };
-  /** Greylisting deferrals of one (message, recipient) were judged a loop. */
-  'greylist-loop': {
+  /**
+   * A message was routed to a fixed-IP provider first: `rule` `domain` when its recipient domain
+   * looped before, `mx` when another domain (`learnedFrom`) behind the same exchanger (`mxHost`) did.
+   */
+  'domain-route': {
     readonly id: string;
-    readonly recipient: string;
-    readonly rule: 'count' | 'networks' | 'window';
-    readonly detail: string;
-    readonly evidence: readonly DeferralEvidence[];
-  };
-  /** The looping recipient was re-sent through a fixed-IP provider. */
-  'greylist-failover': {
-    readonly id: string;
-    readonly recipient: string;
+    readonly domain: string;
     readonly provider: string;
-    readonly providerMessageId: string;
+    readonly rule: 'domain' | 'mx';
+    readonly mxHost?: string;
+    readonly learnedFrom?: string;
   };
-  /** A domain was remembered as greylisting: its mail goes to `provider` first until `until`. */
-  'domain-learned': { readonly domain: string; readonly provider: string; readonly until: number };
-  /** A message was routed to a fixed-IP provider first because its recipient domain greylists. */
-  'domain-route': { readonly id: string; readonly domain: string; readonly provider: string };
   failed: {
     readonly id: string;
     readonly messageId: string;

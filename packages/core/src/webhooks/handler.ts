@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeliveryEvent } from '../delivery-event.js';
-import type { IngestCounts } from '../engine/ingest.js';
 import type { Provider, WebhookContext, WebhookRequest } from '../provider.js';
 
 /** What the webhook endpoint did with one request. */
@@ -36,6 +35,16 @@ export interface WebhookReport {
   /** When the request began to be handled (epoch ms, the mailer's clock), and for how long. */
   readonly startedAt: number;
   readonly durationMs: number;
+}
+
+/** What one webhook request's events came to. */
+export interface IngestCounts {
+  /** Events attributed to a message and recorded. */
+  readonly stored: number;
+  /** Events already seen (the provider delivered the webhook again). */
+  readonly duplicates: number;
+  /** Authentic events that name no message this provider sent to that recipient: recorded nowhere. */
+  readonly unmatched: number;
 }
 
 export interface WebhookDependencies {
