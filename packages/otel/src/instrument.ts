@@ -75,7 +75,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   const finished = new BoundedMap<string, SpanContext>(maxTracked);
   /** Greylisting-loop spans whose re-send has not started yet: its parent. */
   const loops = new BoundedMap<string, Context>(maxTracked);
-  const routedBy = new BoundedMap<string, string>(maxTracked);
+  const routedBy = new BoundedMap<string, MailerEvents['domain-route']>(maxTracked);
   const circuitOpen = new Map<string, boolean>(mailer.providers.map((provider) => [provider.id, false]));
   /** Circuit events carry no message: they follow the attempt that caused them, synchronously. */
   let lastAttempt: { readonly id: string; readonly provider: string } | undefined;
@@ -119,7 +119,11 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
         [A.recipientCount]: event.recipients.length,
       };
       if (recordAddresses) attributes[A.recipientAddresses] = [...event.recipients];
-      if (routed) attributes[A.routeDomain] = routed;
+      if (routed) {
+        attributes[A.routeDomain] = routed.domain;
+        attributes[A.routeRule] = routed.rule;
+        if (routed.mxHost) attributes[A.routeMxHost] = routed.mxHost;
+      }
       const span = tracer.startSpan(
         SPAN.send,
         {
@@ -376,6 +380,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
           [A.recipientDomain]: event.domain,
           [A.providerId]: event.provider,
           [A.greylistRememberFor]: seconds(Math.max(0, event.until - now)),
+          ...(event.mxHosts.length > 0 ? { [A.mxHosts]: [...event.mxHosts] } : {}),
         },
         now,
       );
@@ -386,8 +391,8 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
     },
 
     'domain-route'(event) {
-      m.greylistDomainRoutes.add(1, { [A.providerId]: known(event.provider) });
-      routedBy.set(event.id, event.domain);
+      m.greylistDomainRoutes.add(1, { [A.providerId]: known(event.provider), [A.routeRule]: event.rule });
+      routedBy.set(event.id, event);
     },
   };
 

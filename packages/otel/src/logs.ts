@@ -166,7 +166,12 @@ const DESCRIBE: { readonly [Name in MailerEventName]: Describe<Name> } = {
   'domain-learned': (e) => ({
     level: 'info',
     message: `${e.domain} greylists: ${e.provider} first until ${new Date(e.until).toISOString()}`,
-    fields: { domain: e.domain, provider: e.provider, until: new Date(e.until).toISOString() },
+    fields: {
+      domain: e.domain,
+      provider: e.provider,
+      until: new Date(e.until).toISOString(),
+      ...(e.mxHosts.length > 0 ? { mxHosts: e.mxHosts } : {}),
+    },
   }),
   'greylist-failover': (e, _recipients, recipient) => ({
     level: 'info',
@@ -181,7 +186,14 @@ const DESCRIBE: { readonly [Name in MailerEventName]: Describe<Name> } = {
   'domain-route': (e) => ({
     level: 'debug',
     message: `${e.domain} greylists: routed to ${e.provider} first`,
-    fields: { id: e.id, domain: e.domain, provider: e.provider },
+    fields: {
+      id: e.id,
+      domain: e.domain,
+      provider: e.provider,
+      rule: e.rule,
+      ...(e.mxHost === undefined ? {} : { mxHost: e.mxHost }),
+      ...(e.learnedFrom === undefined ? {} : { learnedFrom: e.learnedFrom }),
+    },
   }),
 };
 

@@ -170,10 +170,11 @@ describe('a greylisting loop resolved by a fixed-IP re-send', () => {
       }).attributes,
     ).toMatchObject({
       'mailover.route.domain': 'example.edu',
+      'mailover.route.rule': 'domain',
       'mailover.providers': ['relay', 'esp'],
     });
     expect(await otel.metrics()).toMatchObject({
-      'mailover.greylist.domain_routes{mailover.provider.id=relay}': 1,
+      'mailover.greylist.domain_routes{mailover.provider.id=relay,mailover.route.rule=domain}': 1,
     });
   });
 });
