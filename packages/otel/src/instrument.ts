@@ -248,44 +248,34 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
     sent(event) {
       const last = event.attempts.at(-1);
       const endedAt = last ? last.startedAt + last.durationMs : clock.now();
-      const state = open.get(event.id);
-      open.delete(event.id);
-      const strategy = state?.strategy ?? '_unknown';
-      const attributes = sendAttributes('sent', event.provider, strategy);
-      m.sends.add(1, attributes);
-      m.sendAttempts.record(event.attempts.length, attemptsAttributes('sent', strategy));
-      if (!state) return;
-      m.sendDuration.record(seconds(endedAt - state.startedAt), attributes);
-      state.span.setAttributes({
+      const state = endSend(event.id, event.attempts.length, endedAt, (strategy) =>
+        sendAttributes('sent', event.provider, strategy),
+      );
+      state?.span.setAttributes({
         [A.outcome]: 'sent',
         [A.providerId]: event.provider,
         [A.providerMessageId]: event.providerMessageId,
         [A.attempts]: event.attempts.length,
         [A.possibleDuplicate]: event.possibleDuplicate,
       });
-      state.span.end(endedAt);
-      if (linksNeeded) finished.set(event.id, state.span.spanContext());
+      closeSpan(event.id, state, endedAt);
     },
 
     failed(event) {
-      const state = event.id === '' ? undefined : open.get(event.id);
-      open.delete(event.id);
-      const strategy = state?.strategy ?? '_unknown';
-      const attributes: Attributes = { [A.outcome]: 'failed', [A.code]: event.code, [A.strategy]: strategy };
-      m.sends.add(1, attributes);
-      m.sendAttempts.record(event.attempts.length, attemptsAttributes('failed', strategy));
-      if (!state) return;
       const endedAt = clock.now();
-      m.sendDuration.record(seconds(endedAt - state.startedAt), attributes);
-      state.span.setAttributes({
+      const state = endSend(event.id, event.attempts.length, endedAt, (strategy) => ({
+        [A.outcome]: 'failed',
+        [A.code]: event.code,
+        [A.strategy]: strategy,
+      }));
+      state?.span.setAttributes({
         [A.outcome]: 'failed',
         [A.code]: event.code,
         [A.errorType]: event.code,
         [A.attempts]: event.attempts.length,
       });
-      state.span.setStatus({ code: SpanStatusCode.ERROR, message: event.message });
-      state.span.end(endedAt);
-      if (linksNeeded) finished.set(event.id, state.span.spanContext());
+      state?.span.setStatus({ code: SpanStatusCode.ERROR, message: event.message });
+      closeSpan(event.id, state, endedAt);
     },
 
     delivery(event) {
@@ -395,6 +385,32 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
       routedBy.set(event.id, event);
     },
   };
+
+  /**
+   * A send ended: forget its open state and record its metrics (sends and attempts always, the
+   * duration when its start was seen). Returns the open state, whose span the caller completes.
+   */
+  function endSend(
+    id: string,
+    attempts: number,
+    endedAt: number,
+    attributesFor: (strategy: string) => Attributes,
+  ): OpenSend | undefined {
+    const state = id === '' ? undefined : open.get(id); // '' : refused by validation, never started
+    open.delete(id);
+    const strategy = state?.strategy ?? '_unknown';
+    const attributes = attributesFor(strategy);
+    m.sends.add(1, attributes);
+    m.sendAttempts.record(attempts, attemptsAttributes(attributes[A.outcome] as string, strategy));
+    if (state) m.sendDuration.record(seconds(endedAt - state.startedAt), attributes);
+    return state;
+  }
+
+  function closeSpan(id: string, state: OpenSend | undefined, endedAt: number): void {
+    if (!state) return;
+    state.span.end(endedAt);
+    if (linksNeeded) finished.set(id, state.span.spanContext());
+  }
 
   function causingSend(provider: string): Span | undefined {
     return lastAttempt?.provider === provider ? sendSpan(lastAttempt.id) : undefined;
