@@ -232,13 +232,18 @@ describe('the check before every provider call', () => {
   });
 
   it('checks again before a retry and before a failover', async () => {
-    const { mailer, first, second } = setup([{ fail: 'provider_unavailable' }]);
+    // The retry's call takes 5 ms; 'later' is learned 2 ms into it, before the failover's check.
+    const { mailer, first, second, clock } = setup([
+      { fail: 'provider_unavailable' },
+      { fail: 'provider_unavailable', delayMs: 5 },
+    ]);
     const stop = mailer.on('attempt', (event) => {
       // Learned between the calls (another instance, a webhook): the next call leaves it out.
-      if (event.attempt === 1)
-        void mailer.suppressions.add({ address: 'late@example.com', reason: 'hard_bounce' });
-      if (event.attempt === 2)
-        void mailer.suppressions.add({ address: 'later@example.com', reason: 'hard_bounce' });
+      if (event.attempt !== 1) return;
+      void mailer.suppressions.add({ address: 'late@example.com', reason: 'hard_bounce' });
+      void clock
+        .sleep(2)
+        .then(() => mailer.suppressions.add({ address: 'later@example.com', reason: 'hard_bounce' }));
     });
     const result = await mailer.send(mail(['ada@example.com', 'late@example.com', 'later@example.com']));
     stop();
