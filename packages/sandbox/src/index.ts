@@ -56,3 +56,5 @@ export {
 export type { SmtpDeliveryOptions } from './smtp-delivery.js';
 export * from './simulation/index.js';
 export { scaledClock, type SimulatedDeliveryOptions } from './simulated-delivery.js';
+export { adapterOptionsFor } from './server.js';
+export { type SandboxAdapterSettings, sandboxTarget } from './conformance.js';

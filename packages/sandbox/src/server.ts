@@ -210,24 +210,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       keys,
       deliveries: dispatcher.deliveries,
       settled: () => dispatcher.settled(),
-      adapterOptions: {
-        sendgrid: { webhookPublicKey: keys.sendgrid.publicKey },
-        mailgun: { webhookSigningKey: keys.mailgun.signingKey },
-        postmark: { webhookAuth: { username: keys.postmark.username, password: keys.postmark.password } },
-        ses: () => {
-          const ses = keys.ses();
-          return {
-            webhook: {
-              fetchCertificate: async (url: string) => {
-                if (url !== ses.certificateUrl) throw new Error(`unexpected certificate URL ${url}`);
-                return ses.certificatePem;
-              },
-              issuerCertificates: [ses.caCertificatePem],
-              topicArns: [ses.topicArn],
-            },
-          };
-        },
-      },
+      adapterOptions: adapterOptionsFor(keys),
     },
     reset() {
       messages.length = 0;
@@ -242,6 +225,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   };
   return sandbox;
+}
+
+/** The adapter options that make each adapter verify webhooks signed with `keys`. */
+export function adapterOptionsFor(keys: SandboxWebhookKeys): SandboxWebhooks['adapterOptions'] {
+  return {
+    sendgrid: { webhookPublicKey: keys.sendgrid.publicKey },
+    mailgun: { webhookSigningKey: keys.mailgun.signingKey },
+    postmark: { webhookAuth: { username: keys.postmark.username, password: keys.postmark.password } },
+    ses: () => {
+      const ses = keys.ses();
+      return {
+        webhook: {
+          fetchCertificate: async (url: string) => {
+            if (url !== ses.certificateUrl) throw new Error(`unexpected certificate URL ${url}`);
+            return ses.certificatePem;
+          },
+          issuerCertificates: [ses.caCertificatePem],
+          topicArns: [ses.topicArn],
+        },
+      };
+    },
+  };
 }
 
 const emptyRequest = { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) };

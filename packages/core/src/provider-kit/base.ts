@@ -1,0 +1,36 @@
+/**
+ * What every adapter's factory resolves the same way (docs/adapters.md, "index.ts"): the provider
+ * id (`options.id`, else the kind; the webhooks get the same id), the IP mode, and the limits, the
+ * user's merged over the adapter's own.
+ */
+import type { IpMode, ProviderLimits, ProviderV1 } from '../provider.js';
+
+/** The options every adapter takes, with one meaning everywhere. */
+export interface CommonProviderOptions {
+  /** Provider id, unique per mailer. Default: the adapter's kind (`'sendgrid'`). */
+  readonly id?: string;
+  /** `'fixed'` when retries leave from one stable IP. Default: the adapter's (rotating for the APIs, fixed for SMTP). */
+  readonly ip?: IpMode;
+  /** What this account can carry; merged over the adapter's documented limits. Default: the adapter's limits. */
+  readonly limits?: ProviderLimits;
+  /** Request timeout in milliseconds. Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/** The part of a ProviderV1 that follows from the common options. */
+export type ProviderBase = Pick<ProviderV1, 'specificationVersion' | 'id' | 'kind' | 'ip' | 'limits'>;
+
+/** Resolve the common options: one place per adapter, the same rules for all. */
+export function providerBase(
+  kind: string,
+  options: CommonProviderOptions,
+  defaults: { readonly ip: IpMode; readonly limits: ProviderLimits },
+): ProviderBase {
+  return {
+    specificationVersion: 'v1',
+    id: options.id ?? kind,
+    kind,
+    ip: options.ip ?? defaults.ip,
+    limits: Object.freeze({ ...defaults.limits, ...options.limits }),
+  };
+}
