@@ -91,8 +91,8 @@ export function createClassifier<Context extends ClassifyContext = ClassifyConte
     const secrets = (context?.secrets ?? []).flatMap((secret) =>
       secret ? [secret, ...(spec.secretForms?.(secret) ?? [])] : [],
     );
-    const clean = (text: string) => {
-      let scrubbed = scrubSecrets(`${spec.provider}: ${text}`, secrets);
+    const clean = (text: string, prefixed = true) => {
+      let scrubbed = scrubSecrets(prefixed ? `${spec.provider}: ${text}` : text, secrets);
       for (const pattern of spec.scrub ?? []) scrubbed = scrubbed.replace(pattern, '[redacted]');
       return scrubbed.length > MAX_FAILURE_MESSAGE_LENGTH
         ? `${scrubbed.slice(0, MAX_FAILURE_MESSAGE_LENGTH - 1)}…`
@@ -110,10 +110,10 @@ function classify<Context extends ClassifyContext>(
   spec: ClassifierSpec<Context>,
   error: unknown,
   context: Context & { readonly now: number },
-  clean: (text: string) => string,
+  clean: (text: string, prefixed?: boolean) => string,
 ): ProviderFailure {
   const build = (row: FailureRow, text: string, extra: Partial<ProviderFailure> = {}) =>
-    providerFailure(row.code, clean(text), {
+    providerFailure(row.code, clean(text, !ConfigurationError.isInstance(error)), {
       outcome: row.outcome ?? 'not_sent',
       providerCode: row.providerCode,
       ...extra,
