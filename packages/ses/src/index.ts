@@ -14,7 +14,9 @@ import {
   type ProviderSendResult,
   type ProviderV1,
   raceAbort,
+  requireLimits,
   requireSetting,
+  requireTimeoutMs,
 } from '@mailover/core';
 import { classifySesError } from './errors.js';
 import { toSesRequest } from './mapping.js';
@@ -74,6 +76,12 @@ const loadSdk = lazy(() => import('@aws-sdk/client-sesv2'));
 
 /** An Amazon SES v2 provider. */
 export function ses(options: SesOptions = {}): ProviderV1 {
+  // Options given with an unusable value fail here, at build time; settings that may come from
+  // the environment are read at the first send.
+  const timeoutMs = requireTimeoutMs('ses', 'timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const limits = requireLimits('ses', options.limits, SES_LIMITS);
+  const id = options.id ?? 'ses';
+  const webhooks = options.webhook ? sesWebhooks(id, options.webhook) : undefined;
   // Secrets known so far, scrubbed from every failure message; filled in when settings are read.
   const secrets: Array<string | undefined> = [
     options.credentials?.accessKeyId,
@@ -88,7 +96,6 @@ export function ses(options: SesOptions = {}): ProviderV1 {
     if (credentials)
       secrets.push(credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken);
     const sdk = await loadSdk();
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return new sdk.SESv2Client({
       region,
       ...(options.endpoint ? { endpoint: options.endpoint.replace(/\/+$/, '') } : {}),
@@ -104,7 +111,6 @@ export function ses(options: SesOptions = {}): ProviderV1 {
     });
   });
 
-  const id = options.id ?? 'ses';
   return {
     specificationVersion: 'v1',
     // Every send puts the mailover id in the mailover_id tag, which each event echoes back.
@@ -112,7 +118,7 @@ export function ses(options: SesOptions = {}): ProviderV1 {
     id,
     kind: 'ses',
     ip: options.ip ?? 'rotating',
-    limits: { ...SES_LIMITS, ...options.limits },
+    limits,
     async send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
       const [client, sdk] = await Promise.all([getClient(), loadSdk()]);
       const input = toSesRequest(message, {
@@ -134,7 +140,7 @@ export function ses(options: SesOptions = {}): ProviderV1 {
     classifyError(error: unknown): ProviderFailure {
       return classifySesError(error, secrets);
     },
-    ...(options.webhook ? { webhooks: sesWebhooks(id, options.webhook) } : {}),
+    ...(webhooks ? { webhooks } : {}),
   };
 }
 

@@ -3,12 +3,15 @@
  * API-destination calls (verified by a shared header secret, as EventBridge signs nothing).
  */
 import { timingSafeEqual } from 'node:crypto';
-import type {
-  DeliveryEvent,
-  ProviderWebhooks,
-  WebhookContext,
-  WebhookRejection,
-  WebhookRequest,
+import {
+  ConfigurationError,
+  type DeliveryEvent,
+  type ProviderWebhooks,
+  requireFiniteNonNegative,
+  requireNonBlank,
+  type WebhookContext,
+  type WebhookRejection,
+  type WebhookRequest,
 } from '@mailover/core';
 import { parseSesEvent } from './events.js';
 import {
@@ -25,13 +28,24 @@ export interface SesWebhookOptions {
   readonly fetchCertificate?: (url: string) => Promise<string>;
   /** PEM certificates one of which must have issued the signing certificate (pin Amazon's CA). Default: none; the HTTPS fetch from an SNS host is the trust anchor. */
   readonly issuerCertificates?: readonly string[];
-  /** Accept only messages from these SNS topics. Default: any topic. */
+  /**
+   * Accept only messages from these SNS topics. Required to accept SNS messages: a valid SNS
+   * signature proves SNS sent the message, not that it came from your topic. Default: none, so SNS
+   * messages are refused (403) unless `allowAnyTopic` is set; building SNS webhooks with neither
+   * is a ConfigurationError.
+   */
   readonly topicArns?: readonly string[];
+  /**
+   * DANGEROUS: accept SNS messages from any topic of any AWS account (anyone can make SNS sign a
+   * message from a topic of their own). Only for a test or an endpoint that is not reachable from
+   * outside. Default: false.
+   */
+  readonly allowAnyTopic?: boolean;
   /** Confirm a verified SubscriptionConfirmation, e.g. `(url) => fetch(url).then(() => {})`. Default: none; it surfaces as an `unknown` event whose `raw.SubscribeURL` you can visit. */
   readonly confirmSubscription?: (subscribeUrl: string) => Promise<void>;
-  /** Oldest SNS `Timestamp` accepted, in milliseconds. Default: 3 600 000 (SNS's longest retry window). */
+  /** Oldest SNS `Timestamp` accepted, in milliseconds (finite, ≥ 0). Default: 3 600 000 (SNS's longest retry window). */
   readonly maxAgeMs?: number;
-  /** For EventBridge API destinations: the header name and secret the connection sends. Default: none, so EventBridge-shaped requests are refused. */
+  /** For EventBridge API destinations: the header name and secret (both non-blank) the connection sends. Default: none, so EventBridge-shaped requests are refused. */
   readonly eventBridge?: { readonly header: string; readonly secret: string };
 }
 
@@ -47,7 +61,15 @@ const ACCEPTED_MEDIA_TYPES = new Set(['text/plain', 'application/json']);
 export function sesWebhooks(providerId: string, options: SesWebhookOptions = {}): ProviderWebhooks {
   const fetchCertificate = options.fetchCertificate ?? defaultFetchCertificate;
   const certificates = new Map<string, Promise<string>>();
-  const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  const maxAgeMs = requireFiniteNonNegative(
+    'ses',
+    'webhook.maxAgeMs',
+    options.maxAgeMs,
+    DEFAULT_MAX_AGE_MS,
+    'ms',
+  );
+  const topics = checkTopics(options);
+  const eventBridge = checkEventBridge(options.eventBridge);
 
   const certificateFor = (url: string): Promise<string> => {
     let pending = certificates.get(url);
@@ -70,7 +92,7 @@ export function sesWebhooks(providerId: string, options: SesWebhookOptions = {})
       if (!isObject(body)) return reject(400, 'Body is not a JSON object.');
 
       if (typeof body['detail-type'] === 'string' && 'detail' in body) {
-        return verifyEventBridge(request, options.eventBridge);
+        return verifyEventBridge(request, eventBridge);
       }
       if (!SNS_MESSAGE_TYPES.includes(body.Type as SnsMessageType)) {
         return reject(401, 'Not a signed SNS message.');
@@ -81,8 +103,8 @@ export function sesWebhooks(providerId: string, options: SesWebhookOptions = {})
       const envelope = body as SnsEnvelope;
       const missing = requiredSnsFields(envelope.Type).filter((key) => typeof envelope[key] !== 'string');
       if (missing.length > 0) return reject(400, `SNS message lacks ${missing.join(', ')}.`);
-      if (options.topicArns && !options.topicArns.includes(envelope.TopicArn!)) {
-        return reject(403, 'SNS topic not allowed.');
+      if (topics !== 'any' && !topics.has(envelope.TopicArn!)) {
+        return reject(403, 'SNS topic not allowed (not in webhook.topicArns).');
       }
       if (!isSnsUrl(envelope.SigningCertURL!)) return reject(401, 'SigningCertURL is not an Amazon SNS URL.');
       const sentAt = Date.parse(envelope.Timestamp!);
@@ -143,6 +165,50 @@ function snsOnlyEvent(envelope: Record<string, unknown>, providerId: string): De
     time: Number.isNaN(time) ? 0 : time,
     eventId: `sns:${String(envelope.MessageId)}`,
     raw: envelope,
+  };
+}
+
+/**
+ * The SNS topics whose messages are accepted, or 'any' when `allowAnyTopic` says so. Whoever
+ * accepts SNS messages or confirms subscriptions must name their topics: a ConfigurationError
+ * otherwise. Only an EventBridge-only setup may leave both out (SNS is then refused).
+ */
+function checkTopics(options: SesWebhookOptions): ReadonlySet<string> | 'any' {
+  if (options.allowAnyTopic !== undefined && typeof options.allowAnyTopic !== 'boolean') {
+    throw new ConfigurationError('ses: webhook.allowAnyTopic must be true or false.');
+  }
+  if (options.topicArns !== undefined) {
+    if (!Array.isArray(options.topicArns) || options.topicArns.length === 0) {
+      throw new ConfigurationError(
+        "ses: webhook.topicArns must list at least one SNS topic ARN, e.g. ['arn:aws:sns:eu-west-1:123456789012:ses-events'].",
+      );
+    }
+    const topics = options.topicArns.map((arn, index) =>
+      requireNonBlank('ses', `webhook.topicArns[${index}]`, arn),
+    );
+    if (options.allowAnyTopic) {
+      throw new ConfigurationError(
+        'ses: webhook.topicArns and webhook.allowAnyTopic contradict each other; keep topicArns.',
+      );
+    }
+    return new Set(topics);
+  }
+  if (options.allowAnyTopic === true) return 'any';
+  if (options.eventBridge !== undefined && options.confirmSubscription === undefined) return new Set();
+  throw new ConfigurationError(
+    'ses: webhook.topicArns is required to accept SNS messages: an SNS signature proves SNS sent a message, not that it came from your topic, and anyone can publish to a topic of their own. ' +
+      'Pass webhook.topicArns: [your topic ARN] (or, only for tests, webhook.allowAnyTopic: true).',
+  );
+}
+
+function checkEventBridge(given: SesWebhookOptions['eventBridge']): SesWebhookOptions['eventBridge'] {
+  if (given === undefined) return undefined;
+  if (typeof given !== 'object' || given === null) {
+    throw new ConfigurationError('ses: webhook.eventBridge must be { header, secret } or left out.');
+  }
+  return {
+    header: requireNonBlank('ses', 'webhook.eventBridge.header', given.header).toLowerCase(),
+    secret: requireNonBlank('ses', 'webhook.eventBridge.secret', given.secret),
   };
 }
 
