@@ -5,13 +5,12 @@
  */
 import {
   type CommonProviderOptions,
-  DEFAULT_TIMEOUT_MS,
   type NormalizedMessage,
   type ProviderLimits,
   type ProviderSendContext,
   type ProviderSendResult,
   type ProviderV1,
-  providerBase,
+  resolveCommonOptions,
   requireSetting,
   sendAbortable,
   UnexpectedResponseError,
@@ -70,12 +69,15 @@ export const MAILGUN_LIMITS: ProviderLimits = Object.freeze({
 
 /** A Mailgun provider for `createMailer({ providers: [mailgun({ … })] })`. */
 export function mailgun(options: MailgunOptions = {}): ProviderV1 {
-  const base = providerBase('mailgun', options, { ip: 'rotating', limits: MAILGUN_LIMITS });
+  const { base, timeoutMs } = resolveCommonOptions('mailgun', options, {
+    ip: 'rotating',
+    limits: MAILGUN_LIMITS,
+  });
   const clients = mailgunClients({
     client: options.client,
     apiKey: options.apiKey,
     endpoint: options.endpoint ?? MAILGUN_DEFAULT_ENDPOINT,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs,
   });
 
   async function send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {

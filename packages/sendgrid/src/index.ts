@@ -5,13 +5,12 @@
  */
 import {
   type CommonProviderOptions,
-  DEFAULT_TIMEOUT_MS,
   type NormalizedMessage,
   type ProviderLimits,
   type ProviderSendContext,
   type ProviderSendResult,
   type ProviderV1,
-  providerBase,
+  resolveCommonOptions,
   sendAbortable,
   UnexpectedResponseError,
 } from '@mailover/core/provider';
@@ -66,12 +65,15 @@ export interface SendGridOptions extends CommonProviderOptions {
 
 /** A mailover provider that sends through SendGrid. */
 export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
-  const base = providerBase('sendgrid', options, { ip: 'rotating', limits: SENDGRID_LIMITS });
+  const { base, timeoutMs } = resolveCommonOptions('sendgrid', options, {
+    ip: 'rotating',
+    limits: SENDGRID_LIMITS,
+  });
   const clients = sendgridClients({
     client: options.client,
     apiKey: options.apiKey,
     endpoint: options.endpoint ?? SENDGRID_DEFAULT_ENDPOINT,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs,
   });
 
   async function send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {

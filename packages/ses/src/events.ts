@@ -8,7 +8,7 @@ import {
   type DeliveryEvent,
   type DeliveryEventType,
   type SmtpReplyInfo,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 import { decodeTagValue, MAILOVER_ID_TAG } from './tags.js';
 
 type Json = Record<string, any>;

@@ -5,6 +5,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
   ConfigurationError,
+  isRecord,
+  readJson,
+  reject,
   type DeliveryEvent,
   type ProviderWebhooks,
   requireFiniteNonNegative,
@@ -12,7 +15,7 @@ import {
   type WebhookContext,
   type WebhookRejection,
   type WebhookRequest,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 import { parseSesEvent } from './events.js';
 import {
   isSnsUrl,
@@ -43,13 +46,18 @@ export interface SesWebhookOptions {
   readonly allowAnyTopic?: boolean;
   /** Confirm a verified SubscriptionConfirmation, e.g. `(url) => fetch(url).then(() => {})`. Default: none; it surfaces as an `unknown` event whose `raw.SubscribeURL` you can visit. */
   readonly confirmSubscription?: (subscribeUrl: string) => Promise<void>;
-  /** Oldest SNS `Timestamp` accepted, in milliseconds (finite, ≥ 0). Default: 3 600 000 (SNS's longest retry window). */
+  /** The provider id put on each event. Default: `'ses'`. */
+  readonly providerId?: string;
+  /** Oldest SNS `Timestamp` accepted, in seconds (finite, ≥ 0). Default: 3 600 (SNS's longest retry window). */
+  readonly toleranceSeconds?: number;
+  /** @deprecated Use `toleranceSeconds` (the name every adapter uses); kept for one release. In milliseconds. */
   readonly maxAgeMs?: number;
   /** For EventBridge API destinations: the header name and secret (both non-blank) the connection sends. Default: none, so EventBridge-shaped requests are refused. */
   readonly eventBridge?: { readonly header: string; readonly secret: string };
 }
 
-const DEFAULT_MAX_AGE_MS = 60 * 60 * 1000;
+/** SNS retries a delivery for up to an hour: a longer window than the other providers' five minutes. */
+const DEFAULT_TOLERANCE_SECONDS = 60 * 60;
 /** SNS clocks are good; anything further ahead is forged. */
 const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** SNS messages are at most 256 KiB; the envelope and JSON escaping add some. */
@@ -58,16 +66,27 @@ const CERTIFICATE_CACHE_SIZE = 32;
 const ACCEPTED_MEDIA_TYPES = new Set(['text/plain', 'application/json']);
 
 /** `ProviderWebhooks` for SES events arriving through SNS or EventBridge. */
-export function sesWebhooks(providerId: string, options: SesWebhookOptions = {}): ProviderWebhooks {
+export function sesWebhooks(options?: SesWebhookOptions): ProviderWebhooks;
+/** @deprecated Pass `{ providerId }` inside the options, as every adapter's webhooks take it; kept for one release. */
+export function sesWebhooks(providerId: string, options?: SesWebhookOptions): ProviderWebhooks;
+export function sesWebhooks(
+  first: string | SesWebhookOptions = {},
+  second: SesWebhookOptions = {},
+): ProviderWebhooks {
+  const options = typeof first === 'string' ? { ...second, providerId: first } : first;
+  const providerId = options.providerId ?? 'ses';
   const fetchCertificate = options.fetchCertificate ?? defaultFetchCertificate;
   const certificates = new Map<string, Promise<string>>();
-  const maxAgeMs = requireFiniteNonNegative(
-    'ses',
-    'webhook.maxAgeMs',
-    options.maxAgeMs,
-    DEFAULT_MAX_AGE_MS,
-    'ms',
-  );
+  const maxAgeMs =
+    options.toleranceSeconds !== undefined || options.maxAgeMs === undefined
+      ? requireFiniteNonNegative(
+          'ses',
+          'webhook.toleranceSeconds',
+          options.toleranceSeconds,
+          DEFAULT_TOLERANCE_SECONDS,
+          's',
+        ) * 1000
+      : requireFiniteNonNegative('ses', 'webhook.maxAgeMs', options.maxAgeMs, 0, 'ms');
   const topics = checkTopics(options);
   const eventBridge = checkEventBridge(options.eventBridge);
 
@@ -88,8 +107,8 @@ export function sesWebhooks(providerId: string, options: SesWebhookOptions = {})
       if (!ACCEPTED_MEDIA_TYPES.has(mediaType))
         return reject(415, `Unsupported content type "${mediaType}".`);
       if (request.body.byteLength > MAX_BODY_BYTES) return reject(413, 'Body too large for an SNS message.');
-      const body = parseJson(request.body);
-      if (!isObject(body)) return reject(400, 'Body is not a JSON object.');
+      const body = readJson(request.body);
+      if (!isRecord(body)) return reject(400, 'Body is not a JSON object.');
 
       if (typeof body['detail-type'] === 'string' && 'detail' in body) {
         return verifyEventBridge(request, eventBridge);
@@ -141,13 +160,13 @@ export function sesWebhooks(providerId: string, options: SesWebhookOptions = {})
 /** SNS envelope, EventBridge event, bare SES record, or an array of them → events. Throws when malformed. */
 export function parseBody(body: unknown, providerId: string): DeliveryEvent[] {
   if (Array.isArray(body)) return body.flatMap((item) => parseBody(item, providerId));
-  if (!isObject(body)) throw new TypeError('Webhook body is not a JSON object.');
+  if (!isRecord(body)) throw new TypeError('Webhook body is not a JSON object.');
   if (SNS_MESSAGE_TYPES.includes(body.Type as SnsMessageType)) {
     if (body.Type !== 'Notification') return [snsOnlyEvent(body, providerId)];
     if (typeof body.Message !== 'string') throw new TypeError('SNS notification without a Message.');
-    const record = parseJson(Buffer.from(body.Message, 'utf8'));
+    const record = readJson(Buffer.from(body.Message, 'utf8'));
     // Anything else on the topic (SES's AmazonSnsSubscriptionSucceeded notice, a test message) is not malformed.
-    if (!isObject(record) || !isObject(record.mail)) return [snsOnlyEvent(body, providerId)];
+    if (!isRecord(record) || !isRecord(record.mail)) return [snsOnlyEvent(body, providerId)];
     return parseSesEvent(record, providerId);
   }
   if (typeof body['detail-type'] === 'string' && 'detail' in body)
@@ -229,20 +248,4 @@ async function defaultFetchCertificate(url: string): Promise<string> {
   const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`SNS certificate fetch failed with HTTP ${response.status}.`);
   return response.text();
-}
-
-function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function reject(status: WebhookRejection['status'], reason: string): WebhookRejection {
-  return { status, reason };
 }

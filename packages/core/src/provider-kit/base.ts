@@ -3,7 +3,9 @@
  * id (`options.id`, else the kind; the webhooks get the same id), the IP mode, and the limits, the
  * user's merged over the adapter's own.
  */
+import { requireLimits, requireTimeoutMs } from '../adapter-kit.js';
 import type { IpMode, ProviderLimits, ProviderV1 } from '../provider.js';
+import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 /** The options every adapter takes, with one meaning everywhere. */
 export interface CommonProviderOptions {
@@ -20,17 +22,30 @@ export interface CommonProviderOptions {
 /** The part of a ProviderV1 that follows from the common options. */
 export type ProviderBase = Pick<ProviderV1, 'specificationVersion' | 'id' | 'kind' | 'ip' | 'limits'>;
 
-/** Resolve the common options: one place per adapter, the same rules for all. */
-export function providerBase(
+/** The common options resolved: the provider's fixed fields, and the request timeout. */
+export interface ResolvedCommonOptions {
+  readonly base: ProviderBase;
+  /** `timeoutMs`, checked (a finite number of ms, at least 1), else 30 000. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Resolve the common options: one place per adapter, the same rules for all. Bad limits or a bad
+ * timeout throw a ConfigurationError naming the option when the adapter is built.
+ */
+export function resolveCommonOptions(
   kind: string,
   options: CommonProviderOptions,
   defaults: { readonly ip: IpMode; readonly limits: ProviderLimits },
-): ProviderBase {
+): ResolvedCommonOptions {
   return {
-    specificationVersion: 'v1',
-    id: options.id ?? kind,
-    kind,
-    ip: options.ip ?? defaults.ip,
-    limits: Object.freeze({ ...defaults.limits, ...options.limits }),
+    base: {
+      specificationVersion: 'v1',
+      id: options.id ?? kind,
+      kind,
+      ip: options.ip ?? defaults.ip,
+      limits: Object.freeze(requireLimits(kind, options.limits, defaults.limits)),
+    },
+    timeoutMs: requireTimeoutMs(kind, 'timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
   };
 }

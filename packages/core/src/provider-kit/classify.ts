@@ -3,7 +3,8 @@
  * are the same for every provider, in this order:
  *
  * 1. a `ConfigurationError` (missing key or domain) → `auth_failed`: this provider cannot send;
- * 2. an abort (the engine's signal) → `timeout`, outcome `unknown`;
+ * 2. a Node network or timeout code on the error itself, then an abort (the engine's signal) →
+ *    `timeout`, outcome `unknown`;
  * 3. an {@link UnexpectedResponseError} (2xx without a message id) → `unknown`, outcome `unknown`;
  * 4. the adapter's own reading of its provider's answer (`answer`: its tables);
  * 5. Node, undici and axios network and timeout codes, on the error or down its cause chain;
@@ -121,7 +122,17 @@ function classify<Context extends ClassifyContext>(
   if (ConfigurationError.isInstance(error)) {
     return build({ code: 'auth_failed', providerCode: 'configuration' }, error.message);
   }
-  if (isAbortError(error)) {
+  // A network code on the error itself wins over its name: the AWS SDK calls a reset a TimeoutError.
+  const ownCode =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const byOwnCode = typeof ownCode === 'string' ? networkRow(ownCode) : undefined;
+  if (byOwnCode) {
+    const text = textOf((error as { message?: unknown }).message);
+    return build(byOwnCode, text && text !== ownCode ? `${text} (${ownCode})` : String(ownCode));
+  }
+  // The engine's abort: an AbortError, or the DOMException of AbortSignal.timeout (an SDK's own
+  // TimeoutError, a plain Error, is its table's to read).
+  if (isAbortError(error) && (error instanceof DOMException || (error as Error).name === 'AbortError')) {
     return build(
       { code: 'timeout', outcome: 'unknown', providerCode: 'aborted' },
       'the send was aborted before an answer came',
