@@ -11,7 +11,9 @@ import {
   type ProviderSendResult,
   type ProviderV1,
   raceAbort,
+  requireLimits,
   requireSetting,
+  requireTimeoutMs,
 } from '@mailover/core';
 import type { MailgunMessageData, MessagesSendResult } from 'mailgun.js/definitions';
 import { classifyMailgunError, MailgunUnexpectedResponseError } from './errors.js';
@@ -61,9 +63,9 @@ export interface MailgunOptions {
   readonly timeoutMs?: number;
   /** A pre-built mailgun.js client, used instead of building one (then `apiKey` is not needed). Default: none. */
   readonly client?: MailgunClient;
-  /** HTTP webhook signing key; when set, `provider.webhooks` verifies and parses Mailgun webhooks. Default: none. */
+  /** HTTP webhook signing key (non-blank); when set, `provider.webhooks` verifies and parses Mailgun webhooks. Default: none. */
   readonly webhookSigningKey?: string;
-  /** Oldest webhook timestamp accepted, in seconds from now. Default 300. */
+  /** Oldest webhook timestamp accepted, in seconds from now (finite, ≥ 0). Default 300. */
   readonly webhookToleranceSeconds?: number;
 }
 
@@ -81,6 +83,19 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** A Mailgun provider for `createMailer({ providers: [mailgun({ … })] })`. */
 export function mailgun(options: MailgunOptions = {}): ProviderV1 {
+  // Options given with an unusable value fail here, when the provider is built.
+  const timeoutMs = requireTimeoutMs('mailgun', 'timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const limits = requireLimits('mailgun', options.limits, MAILGUN_LIMITS);
+  const webhooks =
+    options.webhookSigningKey === undefined
+      ? undefined
+      : mailgunWebhooks({
+          signingKey: options.webhookSigningKey,
+          providerId: options.id ?? 'mailgun',
+          ...(options.webhookToleranceSeconds !== undefined
+            ? { toleranceSeconds: options.webhookToleranceSeconds }
+            : {}),
+        });
   let resolvedApiKey: string | undefined;
   const domain = () => requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
   const client = lazy(async (): Promise<MailgunClient> => {
@@ -93,7 +108,7 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
       username: 'api',
       key,
       url: baseUrl(options.endpoint),
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeout: timeoutMs,
     });
   });
 
@@ -104,7 +119,7 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
     id: options.id ?? 'mailgun',
     kind: 'mailgun',
     ip: options.ip ?? 'rotating',
-    limits: { ...MAILGUN_LIMITS, ...options.limits },
+    limits,
     async send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
       const sendingDomain = domain();
       const request = toMailgunRequest(message, {
@@ -132,17 +147,7 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
         secrets: [options.apiKey, resolvedApiKey, process.env.MAILGUN_API_KEY, options.webhookSigningKey],
       });
     },
-    ...(options.webhookSigningKey
-      ? {
-          webhooks: mailgunWebhooks({
-            signingKey: options.webhookSigningKey,
-            providerId: options.id ?? 'mailgun',
-            ...(options.webhookToleranceSeconds !== undefined
-              ? { toleranceSeconds: options.webhookToleranceSeconds }
-              : {}),
-          }),
-        }
-      : {}),
+    ...(webhooks ? { webhooks } : {}),
   };
 }
 
