@@ -11,7 +11,9 @@ import {
   type ProviderSendResult,
   type ProviderV1,
   raceAbort,
+  requireLimits,
   requireSetting,
+  requireTimeoutMs,
 } from '@mailover/core';
 import { createMailClient, SENDGRID_DEFAULT_ENDPOINT, type SendGridMailClient } from './client.js';
 import { classifySendGridError, SendGridUnexpectedResponseError } from './errors.js';
@@ -85,6 +87,18 @@ function headerOf(headers: unknown, name: string): string | undefined {
 
 /** A mailover provider that sends through SendGrid. */
 export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
+  // Options given with an unusable value fail here, when the provider is built.
+  const timeoutMs = requireTimeoutMs('sendgrid', 'timeoutMs', options.timeoutMs, 30_000);
+  const limits = requireLimits('sendgrid', options.limits, SENDGRID_LIMITS);
+  const id = options.id ?? 'sendgrid';
+  const webhooks =
+    options.webhookPublicKey === undefined
+      ? undefined
+      : sendgridWebhooks({
+          publicKey: options.webhookPublicKey,
+          toleranceSeconds: options.webhookToleranceSeconds,
+          providerId: id,
+        });
   // The key actually used, kept so that classifyError can scrub it from every message.
   let usedApiKey: string | undefined;
   // The client built for the last signal. The engine hands every send that nothing can stop the
@@ -101,7 +115,7 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
     const client = createMailClient({
       apiKey: usedApiKey,
       endpoint: options.endpoint ?? SENDGRID_DEFAULT_ENDPOINT,
-      timeoutMs: options.timeoutMs ?? 30_000,
+      timeoutMs,
       ...(signal === NEVER_ABORTED ? {} : { signal }),
     });
     last = { signal, apiKey: usedApiKey, client };
@@ -132,7 +146,6 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
     }
   }
 
-  const id = options.id ?? 'sendgrid';
   return {
     specificationVersion: 'v1',
     // Every send puts the mailover id in custom_args, which each event echoes back.
@@ -140,17 +153,9 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
     id,
     kind: 'sendgrid',
     ip: options.ip ?? 'rotating',
-    limits: { ...SENDGRID_LIMITS, ...options.limits },
+    limits,
     send,
     classifyError: (error) => classifySendGridError(error, [usedApiKey, options.apiKey]),
-    ...(options.webhookPublicKey
-      ? {
-          webhooks: sendgridWebhooks({
-            publicKey: options.webhookPublicKey,
-            toleranceSeconds: options.webhookToleranceSeconds,
-            providerId: id,
-          }),
-        }
-      : {}),
+    ...(webhooks ? { webhooks } : {}),
   };
 }

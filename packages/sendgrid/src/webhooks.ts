@@ -9,6 +9,8 @@ import {
   type DeliveryEvent,
   type DeliveryEventType,
   type ProviderWebhooks,
+  requireFiniteNonNegative,
+  requireNonBlank,
   type SmtpReplyInfo,
   type WebhookRejection,
   type WebhookRequest,
@@ -36,7 +38,7 @@ export const SENDGRID_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> =
 export interface SendGridWebhookOptions {
   /** The Signed Event Webhook's verification key: base64 DER, as SendGrid shows it, or PEM. */
   readonly publicKey: string;
-  /** Oldest (and furthest future) timestamp accepted, in seconds. Default: 300. */
+  /** Oldest (and furthest future) timestamp accepted, in seconds (finite, ≥ 0). Default: 300. */
   readonly toleranceSeconds?: number;
   /** The provider id put on each event. Default: `'sendgrid'`. */
   readonly providerId?: string;
@@ -48,6 +50,7 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function toKey(publicKey: string): KeyObject {
+  requireNonBlank('sendgrid', 'webhookPublicKey', publicKey);
   try {
     if (publicKey.includes('-----BEGIN')) return createPublicKey(publicKey);
     return createPublicKey({ key: Buffer.from(publicKey.trim(), 'base64'), format: 'der', type: 'spki' });
@@ -142,13 +145,21 @@ function toDeliveryEvent(event: Json, provider: string): DeliveryEvent {
 
 /** Verify and parse SendGrid's Signed Event Webhook. */
 export function sendgridWebhooks(options: SendGridWebhookOptions): ProviderWebhooks {
-  let key: KeyObject | undefined;
-  const toleranceMs = (options.toleranceSeconds ?? 300) * 1000;
+  // Checked when the provider is built: a key that does not parse, or a NaN tolerance (which would
+  // let every timestamp through), is a ConfigurationError now, not a failure at the first webhook.
+  const key = toKey(options.publicKey);
+  const toleranceMs =
+    requireFiniteNonNegative(
+      'sendgrid',
+      'webhookToleranceSeconds',
+      options.toleranceSeconds,
+      300,
+      'seconds',
+    ) * 1000;
   const provider = options.providerId ?? 'sendgrid';
 
   return {
     async verify(request: WebhookRequest, context) {
-      key ??= toKey(options.publicKey);
       const contentType = request.headers.get('content-type') ?? '';
       if (!/^application\/json\b/i.test(contentType.trim())) {
         return reject(415, `expected application/json, got ${contentType || 'no content type'}`);
