@@ -52,9 +52,9 @@ export interface MailgunOptions extends CommonProviderOptions {
   readonly sendingIpPool?: string;
   /** A pre-built mailgun.js client, used instead of building one (then `apiKey` is not needed). Default: none. */
   readonly client?: MailgunClient;
-  /** HTTP webhook signing key; when set, `provider.webhooks` verifies and parses Mailgun webhooks. Default: none. */
+  /** HTTP webhook signing key (non-blank); when set, `provider.webhooks` verifies and parses Mailgun webhooks. Default: none. */
   readonly webhookSigningKey?: string;
-  /** Oldest webhook timestamp accepted, in seconds from now. Default 300. */
+  /** Oldest webhook timestamp accepted, in seconds from now (finite, ≥ 0). Default 300. */
   readonly webhookToleranceSeconds?: number;
 }
 
@@ -73,6 +73,15 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
     ip: 'rotating',
     limits: MAILGUN_LIMITS,
   });
+  // Built now, so a bad webhook option fails when the provider is built.
+  const webhooks =
+    options.webhookSigningKey === undefined
+      ? undefined
+      : mailgunWebhooks({
+          signingKey: options.webhookSigningKey,
+          providerId: base.id,
+          toleranceSeconds: options.webhookToleranceSeconds,
+        });
   const clients = mailgunClients({
     client: options.client,
     apiKey: options.apiKey,
@@ -110,14 +119,6 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
           options.webhookSigningKey,
         ],
       }),
-    ...(options.webhookSigningKey
-      ? {
-          webhooks: mailgunWebhooks({
-            signingKey: options.webhookSigningKey,
-            providerId: base.id,
-            toleranceSeconds: options.webhookToleranceSeconds,
-          }),
-        }
-      : {}),
+    ...(webhooks ? { webhooks } : {}),
   };
 }

@@ -71,8 +71,9 @@ function toFile(attachment: Attachment): MailgunFile {
 }
 
 /**
- * The recipients of this attempt. With a `recipients` list, each listed address stays in the
- * field it had; Mailgun requires a `to`, so when none of them was a `to` they all become `to`.
+ * The recipients of this attempt. With a `recipients` list, each listed address the message has
+ * stays in the field it had; Mailgun requires a `to`, so when none of them was a `to` they all
+ * become `to`. Throws when none of the listed addresses is the message's.
  */
 function selectRecipients(
   message: NormalizedMessage,
@@ -85,8 +86,11 @@ function selectRecipients(
   const to = keep(message.to);
   const cc = keep(message.cc);
   const bcc = keep(message.bcc);
-  // Listed addresses the message did not have are still sent to: the caller asked for them.
-  const extra = [...wanted.values()].map((address) => ({ address }));
-  if (to.length + extra.length === 0) return { to: [...cc, ...bcc], cc: [], bcc: [] };
-  return { to: [...to, ...extra], cc, bcc };
+  // Listed addresses the message does not have are left out: a re-send goes only to the stored
+  // message's own recipients, whatever an event named (SECURITY.md).
+  if (to.length + cc.length + bcc.length === 0) {
+    throw new TypeError('mailgun: none of the re-send recipients is a recipient of this message');
+  }
+  if (to.length === 0) return { to: [...cc, ...bcc], cc: [], bcc: [] };
+  return { to, cc, bcc };
 }

@@ -16,31 +16,36 @@ import {
   readJson,
   reject,
   requireJson,
+  requireNonBlank,
   type SmtpReplyInfo,
   smtpReplyOf,
   stringOf as text,
   type WebhookContext,
   type WebhookRejection,
   type WebhookRequest,
+  webhookTolerance,
 } from '@mailover/core/provider';
 import { MAILOVER_ID_VARIABLE } from './mapping.js';
 
 export interface MailgunWebhookOptions {
-  /** The HTTP webhook signing key (Mailgun control panel → Webhooks). Required. */
+  /** The HTTP webhook signing key (Mailgun control panel → Webhooks). Required, non-blank. */
   readonly signingKey: string;
   /** Provider id written on each event. Default `'mailgun'`. */
   readonly providerId?: string;
-  /** Oldest (or furthest-future) timestamp accepted, in seconds from now. Default 300. */
+  /** Oldest (or furthest-future) timestamp accepted, in seconds from now (finite, ≥ 0). Default 300. */
   readonly toleranceSeconds?: number;
 }
+
+/** A Unix time in seconds as Mailgun sends it: digits only. */
+const UNIX_SECONDS = /^\d{1,12}$/;
 
 /** Verify and parse Mailgun webhooks; `mailgun({ webhookSigningKey })` exposes this as `webhooks`. */
 export function mailgunWebhooks(options: MailgunWebhookOptions): ProviderWebhooks {
   const providerId = options.providerId ?? 'mailgun';
-  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
+  const signingKey = requireNonBlank('mailgun', 'webhookSigningKey', options.signingKey);
+  const toleranceSeconds = webhookTolerance('mailgun', options.toleranceSeconds);
   return {
-    verify: (request, context) =>
-      verifyMailgunWebhook(request, context, options.signingKey, toleranceSeconds),
+    verify: (request, context) => verifyMailgunWebhook(request, context, signingKey, toleranceSeconds),
     parse: (request) => parseMailgunWebhook(request, providerId),
   };
 }
@@ -52,6 +57,9 @@ export async function verifyMailgunWebhook(
   signingKey: string,
   toleranceSeconds = DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
 ): Promise<WebhookRejection | null> {
+  // Checked on every call too: this function is public, and a blank key or a NaN window fails open.
+  requireNonBlank('mailgun', 'webhookSigningKey', signingKey);
+  webhookTolerance('mailgun', toleranceSeconds);
   const notJson = requireJson(request.headers);
   if (notJson) return notJson;
   const body = readJson(request.body);
@@ -65,6 +73,10 @@ export async function verifyMailgunWebhook(
     return reject(400, 'signature block lacks timestamp, token or signature');
   }
   if (!isRecord(body['event-data'])) return reject(400, 'no event-data');
+  // The HMAC covers timestamp + token with no separator: a timestamp that Number() reads the same
+  // in another spelling ("1700000000e0", " 1700000000", "0x…") would move the boundary and let a
+  // signed pair come back as a new token.
+  if (!UNIX_SECONDS.test(timestamp)) return reject(401, 'timestamp is not a unix time in digits');
 
   const expected = createHmac('sha256', signingKey)
     .update(timestamp + token)

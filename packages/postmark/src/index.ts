@@ -12,7 +12,9 @@ import {
   type ProviderSendResult,
   type ProviderV1,
   raceAbort,
+  requireLimits,
   requireSetting,
+  requireTimeoutMs,
 } from '@mailover/core';
 import type { Models, ServerClient } from 'postmark';
 import { createSender, type PostmarkModule, type PostmarkSender } from './client.js';
@@ -51,7 +53,17 @@ const loadSdk = lazy<PostmarkModule>(() => import('postmark'));
 
 /** A Postmark provider for `createMailer({ providers: [postmark({ … })] })`. */
 export function postmark(options: PostmarkOptions = {}): ProviderV1 {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  // Options given with an unusable value fail here, when the provider is built.
+  const timeoutMs = requireTimeoutMs('postmark', 'timeoutMs', options.timeoutMs, 30_000);
+  const limits = requireLimits('postmark', options.limits, POSTMARK_LIMITS);
+  const webhooks =
+    options.webhookAuth === undefined
+      ? undefined
+      : postmarkWebhooks({
+          providerId: options.id ?? 'postmark',
+          auth: options.webhookAuth,
+          ...(options.webhookMaxAgeMs === undefined ? {} : { maxAgeMs: options.webhookMaxAgeMs }),
+        });
   let resolvedToken: string | undefined;
   let sender: PostmarkSender | undefined;
 
@@ -73,7 +85,7 @@ export function postmark(options: PostmarkOptions = {}): ProviderV1 {
     id: options.id ?? 'postmark',
     kind: 'postmark',
     ip: options.ip ?? 'rotating',
-    limits: { ...POSTMARK_LIMITS, ...options.limits },
+    limits,
 
     async send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
       const request = toPostmarkRequest(message, {
@@ -98,22 +110,8 @@ export function postmark(options: PostmarkOptions = {}): ProviderV1 {
       ]);
     },
 
-    ...(hasWebhookAuth(options.webhookAuth)
-      ? {
-          webhooks: postmarkWebhooks({
-            providerId: options.id ?? 'postmark',
-            auth: options.webhookAuth,
-            ...(options.webhookMaxAgeMs === undefined ? {} : { maxAgeMs: options.webhookMaxAgeMs }),
-          }),
-        }
-      : {}),
+    ...(webhooks ? { webhooks } : {}),
   };
-}
-
-function hasWebhookAuth(
-  auth: PostmarkOptions['webhookAuth'],
-): auth is PostmarkWebhookAuth | readonly PostmarkWebhookAuth[] {
-  return auth !== undefined && (!Array.isArray(auth) || auth.length > 0);
 }
 
 function readMessageId(response: unknown): string {

@@ -69,6 +69,15 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
     ip: 'rotating',
     limits: SENDGRID_LIMITS,
   });
+  // Built now, so a bad webhook option fails when the provider is built.
+  const webhooks =
+    options.webhookPublicKey === undefined
+      ? undefined
+      : sendgridWebhooks({
+          publicKey: options.webhookPublicKey,
+          toleranceSeconds: options.webhookToleranceSeconds,
+          providerId: base.id,
+        });
   const clients = sendgridClients({
     client: options.client,
     apiKey: options.apiKey,
@@ -96,14 +105,6 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
     send,
     classifyError: (error) =>
       classifySendGridError(error, { secrets: [clients.usedApiKey(), options.apiKey] }),
-    ...(options.webhookPublicKey
-      ? {
-          webhooks: sendgridWebhooks({
-            publicKey: options.webhookPublicKey,
-            toleranceSeconds: options.webhookToleranceSeconds,
-            providerId: base.id,
-          }),
-        }
-      : {}),
+    ...(webhooks ? { webhooks } : {}),
   };
 }

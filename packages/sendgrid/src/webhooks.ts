@@ -7,7 +7,6 @@ import {
   attemptOf,
   ConfigurationError,
   checkTimestamp,
-  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
   type DeliveryEvent,
   type DeliveryEventType,
   hashEventId,
@@ -16,6 +15,8 @@ import {
   readJson,
   reject,
   requireJson,
+  requireNonBlank,
+  webhookTolerance,
   type SmtpReplyInfo,
   smtpReplyOf,
   stringOf,
@@ -44,7 +45,7 @@ export const SENDGRID_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> =
 export interface SendGridWebhookOptions {
   /** The Signed Event Webhook's verification key: base64 DER, as SendGrid shows it, or PEM. */
   readonly publicKey: string;
-  /** Oldest (and furthest future) timestamp accepted, in seconds. Default: 300. */
+  /** Oldest (and furthest future) timestamp accepted, in seconds (finite, ≥ 0). Default: 300. */
   readonly toleranceSeconds?: number;
   /** The provider id put on each event. Default: `'sendgrid'`. */
   readonly providerId?: string;
@@ -53,6 +54,7 @@ export interface SendGridWebhookOptions {
 type Json = Record<string, unknown>;
 
 function toKey(publicKey: string): KeyObject {
+  requireNonBlank('sendgrid', 'webhookPublicKey', publicKey);
   try {
     if (publicKey.includes('-----BEGIN')) return createPublicKey(publicKey);
     return createPublicKey({ key: Buffer.from(publicKey.trim(), 'base64'), format: 'der', type: 'spki' });
@@ -113,13 +115,14 @@ function toDeliveryEvent(event: Json, provider: string): DeliveryEvent {
 
 /** Verify and parse SendGrid's Signed Event Webhook. */
 export function sendgridWebhooks(options: SendGridWebhookOptions): ProviderWebhooks {
-  let key: KeyObject | undefined;
-  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
+  // Checked when the provider is built: a key that does not parse, or a NaN tolerance (which would
+  // let every timestamp through), is a ConfigurationError now, not a failure at the first webhook.
+  const key = toKey(options.publicKey);
+  const toleranceSeconds = webhookTolerance('sendgrid', options.toleranceSeconds);
   const provider = options.providerId ?? 'sendgrid';
 
   return {
     async verify(request: WebhookRequest, context) {
-      key ??= toKey(options.publicKey);
       const notJson = requireJson(request.headers);
       if (notJson) return notJson;
       const signature = request.headers.get(SENDGRID_SIGNATURE_HEADER);

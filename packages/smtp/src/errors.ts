@@ -8,6 +8,7 @@ import {
   isAbortError,
   scrubSecrets,
 } from '@mailover/core';
+import { SmtpUnsendableError } from './mapping.js';
 
 /** nodemailer's own error codes (`error.code`) and what they mean for a send. */
 const NODEMAILER_CODES: Readonly<Record<string, FailureCode>> = {
@@ -53,6 +54,7 @@ export interface SmtpErrorContext {
  */
 export function classifySmtpError(error: unknown, context: SmtpErrorContext): ProviderFailure {
   if (ConfigurationError.isInstance(error)) return providerFailure('auth_failed', error.message);
+  if (error instanceof SmtpUnsendableError) return providerFailure('invalid_message', error.message);
   if (isAbortError(error)) return providerFailure('timeout', 'the send was aborted', { outcome: 'unknown' });
   if (typeof error !== 'object' || error === null)
     return providerFailure('unknown', 'unrecognised error', { outcome: 'unknown' });
@@ -87,4 +89,34 @@ export function classifySmtpError(error: unknown, context: SmtpErrorContext): Pr
     outcome: 'unknown',
     ...(typeof code === 'string' ? { providerCode: code } : {}),
   });
+}
+
+/**
+ * Every form a credential takes on the wire: the password (AUTH LOGIN sends it base64-encoded,
+ * which scrubSecrets also removes) and the AUTH PLAIN blob `\0user\0pass`, whose base64 does not
+ * contain the password's base64.
+ */
+export function smtpSecrets(auth: { readonly user: string; readonly pass: string }): string[] {
+  return [
+    auth.pass,
+    `\u0000${auth.user}\u0000${auth.pass}`,
+    `${auth.user}\u0000${auth.user}\u0000${auth.pass}`,
+  ];
+}
+
+/** The error with every secret scrubbed from its message, reply, command and stack (changed in place). */
+export function scrubError(error: unknown, secrets: readonly string[]): unknown {
+  if (typeof error !== 'object' || error === null || secrets.length === 0) return error;
+  const fields = error as Record<string, unknown>;
+  for (const key of ['message', 'response', 'command', 'stack']) {
+    const value = fields[key];
+    if (typeof value === 'string') {
+      try {
+        fields[key] = scrubSecrets(value, secrets);
+      } catch {
+        // A read-only field stays as it is; classifyError scrubs what it reports anyway.
+      }
+    }
+  }
+  return error;
 }

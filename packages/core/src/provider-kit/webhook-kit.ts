@@ -4,9 +4,11 @@
  * comparison, the SMTP reply an event carries, and an event id when the provider gives none.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { requireFiniteNonNegative } from '../adapter-kit.js';
 import type { SmtpReplyInfo } from '../delivery-event.js';
 import type { WebhookRejection } from '../provider.js';
 import { classifySmtpReply } from '../smtp/classify.js';
+import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from './defaults.js';
 
 /** A refusal with the status the handler answers. `reason` must not contain a secret. */
 export function reject(status: WebhookRejection['status'], reason: string): WebhookRejection {
@@ -108,4 +110,17 @@ export function smtpReplyOf(
 export function attemptOf(value: unknown): number | undefined {
   const attempt = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
   return Number.isInteger(attempt) && attempt > 0 ? attempt : undefined;
+}
+
+/**
+ * The webhook timestamp tolerance, in seconds: `fallback` when undefined, else a finite number
+ * ≥ 0, else a ConfigurationError naming `webhookToleranceSeconds` (a NaN window would let every
+ * timestamp through).
+ */
+export function webhookTolerance(
+  adapter: string,
+  value: unknown,
+  fallback: number = DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+): number {
+  return requireFiniteNonNegative(adapter, 'webhookToleranceSeconds', value, fallback, 'seconds');
 }
