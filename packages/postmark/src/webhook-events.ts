@@ -8,7 +8,7 @@ import {
   type DeliveryEvent,
   type DeliveryEventType,
   type SmtpReplyInfo,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 import { MAILOVER_ID_KEY } from './mapping.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Postmark webhooks. Postmark signs nothing (providers.md §4.4): a webhook is authentic when it
+ * Postmark webhooks. Postmark signs nothing (docs/providers/postmark.md): a webhook is authentic when it
  * carries the HTTP Basic credentials and/or the secret header configured on the webhook (its
  * `HttpAuth` and `HttpHeaders`). Those are checked in constant time before the body is read.
  * The body itself is not covered by any secret: only TLS protects it in transit.
@@ -14,7 +14,8 @@ import {
   type WebhookContext,
   type WebhookRejection,
   type WebhookRequest,
-} from '@mailover/core';
+  webhookTolerance,
+} from '@mailover/core/provider';
 import { postmarkEventTime, toDeliveryEvent } from './webhook-events.js';
 
 /** A credential Postmark sends with every webhook: Basic auth, or a custom header with a secret value. */
@@ -27,7 +28,9 @@ export interface PostmarkWebhookOptions {
   readonly providerId: string;
   /** Every credential given must be present and right. */
   readonly auth: PostmarkWebhookAuth | readonly PostmarkWebhookAuth[];
-  /** Refuse records whose own time is older than this, in ms (finite, ≥ 0). Default: 24 h. */
+  /** Refuse records whose own time is older than this, in seconds (finite, ≥ 0). Default: 86 400 (a day). */
+  readonly toleranceSeconds?: number;
+  /** @deprecated Use `toleranceSeconds` (the name every adapter uses); kept for one release. In ms. */
   readonly maxAgeMs?: number;
 }
 
@@ -52,13 +55,10 @@ export function postmarkWebhooks(options: PostmarkWebhookOptions): ProviderWebho
   const checks = given.map((auth, index) =>
     toCheck(auth, Array.isArray(options.auth) ? `webhookAuth[${index}]` : 'webhookAuth'),
   );
-  const maxAgeMs = requireFiniteNonNegative(
-    'postmark',
-    'webhookMaxAgeMs',
-    options.maxAgeMs,
-    DEFAULT_WEBHOOK_MAX_AGE_MS,
-    'ms',
-  );
+  const maxAgeMs =
+    options.toleranceSeconds !== undefined || options.maxAgeMs === undefined
+      ? webhookTolerance('postmark', options.toleranceSeconds, DEFAULT_WEBHOOK_MAX_AGE_MS / 1000) * 1000
+      : requireFiniteNonNegative('postmark', 'webhookMaxAgeMs', options.maxAgeMs, 0, 'ms');
 
   return {
     async verify(request: WebhookRequest, context: WebhookContext): Promise<WebhookRejection | null> {
@@ -79,7 +79,7 @@ export function postmarkWebhooks(options: PostmarkWebhookOptions): ProviderWebho
         const time = postmarkEventTime(record);
         if (time === undefined) return { status: 400, reason: 'the record carries no readable time' };
         if (context.now() - time > maxAgeMs)
-          return { status: 401, reason: 'stale record: older than maxAgeMs' };
+          return { status: 401, reason: 'stale record: older than webhookToleranceSeconds' };
         return null;
       } catch {
         return { status: 400, reason: 'unreadable webhook request' };
