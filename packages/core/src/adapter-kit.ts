@@ -48,8 +48,8 @@ export function requireSetting(
   envName: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const resolved = value ?? env[envName];
-  if (resolved === undefined || resolved.trim() === '') {
+  const resolved: unknown = value ?? env[envName];
+  if (typeof resolved !== 'string' || resolved.trim() === '') {
     throw new ConfigurationError(
       `${adapter}: no ${option}. Pass { ${option} } to ${adapter}() or set the ${envName} environment variable.`,
     );

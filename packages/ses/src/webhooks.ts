@@ -2,7 +2,7 @@
  * SES delivery events over HTTP: SNS notifications (verified by their RSA signature) and EventBridge
  * API-destination calls (verified by a shared header secret, as EventBridge signs nothing).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual, X509Certificate } from 'node:crypto';
 import {
   ConfigurationError,
   isRecord,
@@ -29,7 +29,7 @@ import {
 export interface SesWebhookOptions {
   /** Fetch the PEM certificate at a SigningCertURL that passed the host check. Default: HTTPS GET with `fetch`, redirects refused. */
   readonly fetchCertificate?: (url: string) => Promise<string>;
-  /** PEM certificates one of which must have issued the signing certificate (pin Amazon's CA). Default: none; the HTTPS fetch from an SNS host is the trust anchor. */
+  /** PEM certificates one of which must have issued the signing certificate (pin Amazon's CA); a given list must be non-empty. Default: none; the HTTPS fetch from an SNS host is the trust anchor. */
   readonly issuerCertificates?: readonly string[];
   /**
    * Accept only messages from these SNS topics. Required to accept SNS messages: a valid SNS
@@ -89,6 +89,7 @@ export function sesWebhooks(
       : requireFiniteNonNegative('ses', 'webhook.maxAgeMs', options.maxAgeMs, 0, 'ms');
   const topics = checkTopics(options);
   const eventBridge = checkEventBridge(options.eventBridge);
+  const issuers = checkIssuers(options.issuerCertificates);
 
   const certificateFor = (url: string): Promise<string> => {
     let pending = certificates.get(url);
@@ -138,7 +139,7 @@ export function sesWebhooks(
       } catch {
         return reject(401, 'SNS signing certificate could not be fetched.');
       }
-      if (!verifySnsSignature(envelope, certificate, now, options.issuerCertificates)) {
+      if (!verifySnsSignature(envelope, certificate, now, issuers)) {
         return reject(401, 'SNS signature does not verify.');
       }
       if (envelope.Type === 'SubscriptionConfirmation' && options.confirmSubscription) {
@@ -218,6 +219,25 @@ function checkTopics(options: SesWebhookOptions): ReadonlySet<string> | 'any' {
     'ses: webhook.topicArns is required to accept SNS messages: an SNS signature proves SNS sent a message, not that it came from your topic, and anyone can publish to a topic of their own. ' +
       'Pass webhook.topicArns: [your topic ARN] (or, only for tests, webhook.allowAnyTopic: true).',
   );
+}
+
+/** Pinned issuers, each a readable certificate: an empty list would quietly pin nothing. */
+function checkIssuers(given: SesWebhookOptions['issuerCertificates']): readonly string[] | undefined {
+  if (given === undefined) return undefined;
+  if (!Array.isArray(given) || given.length === 0) {
+    throw new ConfigurationError(
+      'ses: webhook.issuerCertificates must list at least one PEM certificate, or be left out (no pinning).',
+    );
+  }
+  given.forEach((pem, index) => {
+    try {
+      new X509Certificate(requireNonBlank('ses', `webhook.issuerCertificates[${index}]`, pem));
+    } catch (error) {
+      if (ConfigurationError.isInstance(error)) throw error;
+      throw new ConfigurationError(`ses: webhook.issuerCertificates[${index}] is not a PEM certificate.`);
+    }
+  });
+  return given;
 }
 
 function checkEventBridge(given: SesWebhookOptions['eventBridge']): SesWebhookOptions['eventBridge'] {
