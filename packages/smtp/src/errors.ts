@@ -1,13 +1,18 @@
+/**
+ * What a failed SMTP send means: the relay's reply through `classifySmtpReply`, nodemailer's own
+ * codes from a table (docs/adapters.md, "errors.ts"). The shared steps are the kit's.
+ */
 import {
-  type FailureCode,
-  type ProviderFailure,
-  providerFailure,
-  type SmtpReplyCategory,
+  type Classifier,
+  type ClassifyContext,
   classifySmtpReply,
-  ConfigurationError,
-  isAbortError,
+  createClassifier,
+  type FailureCode,
+  type ProviderAnswer,
+  type SmtpReplyCategory,
   scrubSecrets,
-} from '@mailover/core';
+  textOf,
+} from '@mailover/core/provider';
 import { SmtpUnsendableError } from './mapping.js';
 
 /** nodemailer's own error codes (`error.code`) and what they mean for a send. */
@@ -42,54 +47,52 @@ const TRANSIENT: Readonly<Partial<Record<SmtpReplyCategory, FailureCode>>> = {
 /** Commands after which the relay may already hold the message. */
 const AFTER_DATA = new Set(['DATA', 'BDAT', 'CONN_END', 'END']);
 
-export interface SmtpErrorContext {
-  readonly secrets: readonly (string | undefined)[];
-  /** Retry-After to report for a greylisting reply: when the same IP will be let through. */
-  readonly greylistingRetryAfterMs: number;
+export interface SmtpErrorContext extends ClassifyContext {
+  /** Retry-After to report for a greylisting reply: when the same IP will be let through. Default: none. */
+  readonly greylistingRetryAfterMs?: number;
 }
 
-/**
- * Describe a nodemailer error. The relay's SMTP reply (`error.response`) is classified with
- * `classifySmtpReply`; connection-level codes come from a table; anything else is `unknown`.
- */
-export function classifySmtpError(error: unknown, context: SmtpErrorContext): ProviderFailure {
-  if (ConfigurationError.isInstance(error)) return providerFailure('auth_failed', error.message);
-  if (error instanceof SmtpUnsendableError) return providerFailure('invalid_message', error.message);
-  if (isAbortError(error)) return providerFailure('timeout', 'the send was aborted', { outcome: 'unknown' });
-  if (typeof error !== 'object' || error === null)
-    return providerFailure('unknown', 'unrecognised error', { outcome: 'unknown' });
-  const { code, response, responseCode, command, message } = error as {
-    code?: unknown;
-    response?: unknown;
-    responseCode?: unknown;
-    command?: unknown;
-    message?: unknown;
-  };
-  const safe = (text: string) => scrubSecrets(text, context.secrets);
-  const afterData = typeof command === 'string' && AFTER_DATA.has(command.toUpperCase());
-
+function answer(error: Record<PropertyKey, unknown>, context: SmtpErrorContext): ProviderAnswer | undefined {
+  if (error instanceof SmtpUnsendableError) return { row: { code: 'invalid_message' }, text: error.message };
+  const { code, response, responseCode, command } = error;
   if (typeof response === 'string' && typeof responseCode === 'number' && responseCode >= 400) {
     const reply = classifySmtpReply(response);
     const table = reply.transient ? TRANSIENT : PERMANENT;
     const failureCode =
       table[reply.category] ?? (reply.transient ? 'provider_unavailable' : 'message_rejected');
-    return providerFailure(failureCode, safe(`relay replied ${response.trim()} (${reply.category})`), {
+    return {
+      row: { code: failureCode, providerCode: reply.enhanced ?? String(responseCode) },
+      text: `relay replied ${response.trim()} (${reply.category})`,
       status: responseCode,
-      providerCode: reply.enhanced ?? String(responseCode),
       ...(reply.category === 'greylisting' ? { retryAfterMs: context.greylistingRetryAfterMs } : {}),
-    });
+    };
   }
   const mapped = typeof code === 'string' ? NODEMAILER_CODES[code] : undefined;
-  const text = safe(typeof message === 'string' ? message : 'SMTP error');
-  if (mapped) {
-    const outcome = afterData && (mapped === 'timeout' || mapped === 'network') ? 'unknown' : 'not_sent';
-    return providerFailure(mapped, text, { outcome, providerCode: code as string });
-  }
-  return providerFailure('unknown', text, {
-    outcome: 'unknown',
-    ...(typeof code === 'string' ? { providerCode: code } : {}),
-  });
+  if (!mapped) return undefined;
+  // Before DATA the relay holds nothing yet; a connection lost after it may have taken the message.
+  // nodemailer reports a socket timeout as command CONN whenever it happens, so only the connection
+  // and greeting timeouts (its own words) say for sure that nothing was sent.
+  const afterData = typeof command === 'string' && AFTER_DATA.has(command.toUpperCase());
+  const beforeAnything = /^(Connection timeout|Greeting never received)/i.test(textOf(error.message));
+  const outcome =
+    mapped === 'timeout'
+      ? beforeAnything
+        ? 'not_sent'
+        : 'unknown'
+      : afterData && mapped === 'network'
+        ? 'unknown'
+        : 'not_sent';
+  return {
+    row: { code: mapped, outcome, providerCode: code as string },
+    text: textOf(error.message) || 'SMTP error',
+  };
 }
+
+/** Describe a nodemailer error. Pure and total; `context.secrets` never appear. */
+export const classifySmtpError: Classifier<SmtpErrorContext> = createClassifier<SmtpErrorContext>({
+  provider: 'SMTP',
+  answer,
+});
 
 /**
  * Every form a credential takes on the wire: the password (AUTH LOGIN sends it base64-encoded,

@@ -1,4 +1,4 @@
-import type { Address, NormalizedMessage } from '@mailover/core';
+import type { Address, NormalizedMessage } from '@mailover/core/provider';
 import type { SendMailOptions } from 'nodemailer';
 import { unsafeForSmtp } from './header-safety.js';
 

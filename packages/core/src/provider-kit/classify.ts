@@ -3,7 +3,7 @@
  * are the same for every provider, in this order:
  *
  * 1. a `ConfigurationError` (missing key or domain) → `auth_failed`: this provider cannot send;
- * 2. a Node network or timeout code on the error itself, then an abort (the engine's signal) →
+ * 2. an abort (the engine's signal: an AbortError, or AbortSignal.timeout's DOMException) →
  *    `timeout`, outcome `unknown`;
  * 3. an {@link UnexpectedResponseError} (2xx without a message id) → `unknown`, outcome `unknown`;
  * 4. the adapter's own reading of its provider's answer (`answer`: its tables);
@@ -122,14 +122,6 @@ function classify<Context extends ClassifyContext>(
   if (ConfigurationError.isInstance(error)) {
     return build({ code: 'auth_failed', providerCode: 'configuration' }, error.message);
   }
-  // A network code on the error itself wins over its name: the AWS SDK calls a reset a TimeoutError.
-  const ownCode =
-    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  const byOwnCode = typeof ownCode === 'string' ? networkRow(ownCode) : undefined;
-  if (byOwnCode) {
-    const text = textOf((error as { message?: unknown }).message);
-    return build(byOwnCode, text && text !== ownCode ? `${text} (${ownCode})` : String(ownCode));
-  }
   // The engine's abort: an AbortError, or the DOMException of AbortSignal.timeout (an SDK's own
   // TimeoutError, a plain Error, is its table's to read).
   if (isAbortError(error) && (error instanceof DOMException || (error as Error).name === 'AbortError')) {
@@ -185,7 +177,7 @@ function textRow(text: string): FailureRow | undefined {
     return { code: 'timeout', outcome: 'unknown', providerCode: 'timeout' };
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text))
     return { code: 'network', providerCode: 'connect_failed' };
-  if (/ECONNRESET|socket hang up|EPIPE|fetch failed|network/i.test(text))
+  if (/ECONNRESET|socket hang up|socket close|connection closed|EPIPE|fetch failed|network/i.test(text))
     return { code: 'network', outcome: 'unknown', providerCode: 'connection_lost' };
   if (/too many requests|rate limit|throttl/i.test(text))
     return { code: 'rate_limited', providerCode: 'rate_limited' };
