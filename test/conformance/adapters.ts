@@ -1,6 +1,7 @@
 import type { ProviderV1 } from '@mailover/core';
 import { mailgun } from '@mailover/mailgun';
 import { postmark } from '@mailover/postmark';
+import { resend } from '@mailover/resend';
 import type { Sandbox, SandboxCredentials, SandboxProviderKind } from '@mailover/sandbox';
 import { sendgrid } from '@mailover/sendgrid';
 import { ses } from '@mailover/ses';
@@ -38,4 +39,6 @@ export const ADAPTERS: Readonly<Record<SandboxProviderKind, AdapterFactory>> = {
       endpoint: sandbox.endpoints.postmark,
       timeoutMs,
     }),
+  resend: (sandbox, credentials, timeoutMs) =>
+    resend({ apiKey: credentials.resend.apiKey, endpoint: sandbox.endpoints.resend, timeoutMs }),
 };

@@ -33,6 +33,7 @@ function canaries(tag: string): SandboxCredentials {
     },
     mailgun: { apiKey: `SECRET-CANARY-${tag}-mailgun`, domain: DEFAULT_CREDENTIALS.mailgun.domain },
     postmark: { serverToken: `SECRET-CANARY-${tag}-postmark` },
+    resend: { apiKey: `re_SECRET_CANARY_${tag}_resend` },
   };
 }
 
@@ -53,7 +54,7 @@ export async function sandboxTarget(
     ),
   );
   const keys = sandbox.webhooks.keys;
-  secrets.push(keys.mailgun.signingKey, keys.postmark.password);
+  secrets.push(keys.mailgun.signingKey, keys.postmark.password, keys.resend.secret);
   return {
     name: kind,
     provider: ({ credentials, timeoutMs }) =>

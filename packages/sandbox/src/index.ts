@@ -58,3 +58,10 @@ export * from './simulation/index.js';
 export { scaledClock, type SimulatedDeliveryOptions } from './simulated-delivery.js';
 export { adapterOptionsFor } from './server.js';
 export { type SandboxAdapterSettings, sandboxTarget } from './conformance.js';
+export {
+  buildResendWebhook,
+  generateResendWebhookKeys,
+  type ResendWebhookBuildOptions,
+  type ResendWebhookKeys,
+  signResendWebhook,
+} from './webhooks/resend.js';

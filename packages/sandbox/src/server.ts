@@ -45,6 +45,8 @@ export interface SandboxWebhooks {
     readonly sendgrid: { readonly webhookPublicKey: string };
     /** For `mailgun({ ... })`: the HTTP webhook signing key. */
     readonly mailgun: { readonly webhookSigningKey: string };
+    /** For `resend({ ... })`: the webhook's signing secret (`whsec_…`). */
+    readonly resend: { readonly webhookSecret: string };
     /** For `postmark({ ... })`: the basic-auth credentials the webhook URL carries. */
     readonly postmark: { readonly webhookAuth: { readonly username: string; readonly password: string } };
     /** A function: SES keys need `openssl`, so they are made on first use. */
@@ -94,6 +96,7 @@ export const DEFAULT_CREDENTIALS: SandboxCredentials = {
   },
   mailgun: { apiKey: 'key-sandbox', domain: 'mg.sandbox.test' },
   postmark: { serverToken: 'sandbox-server-token' },
+  resend: { apiKey: 're_sandbox_api_key' },
 };
 
 /** Start the sandbox on loopback. Resolves once it is listening. */
@@ -200,6 +203,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ses: `${base}/ses`,
       mailgun: `${base}/mailgun`,
       postmark: `${base}/postmark`,
+      resend: `${base}/resend`,
     },
     credentials,
     url: base,
@@ -233,6 +237,7 @@ export function adapterOptionsFor(keys: SandboxWebhookKeys): SandboxWebhooks['ad
     sendgrid: { webhookPublicKey: keys.sendgrid.publicKey },
     mailgun: { webhookSigningKey: keys.mailgun.signingKey },
     postmark: { webhookAuth: { username: keys.postmark.username, password: keys.postmark.password } },
+    resend: { webhookSecret: keys.resend.secret },
     ses: () => {
       const ses = keys.ses();
       return {

@@ -1,6 +1,7 @@
 import type { ProviderSimulator, SandboxProviderKind } from '../types.js';
 import { mailgunSimulator } from './mailgun.js';
 import { postmarkSimulator } from './postmark.js';
+import { resendSimulator } from './resend.js';
 import { sendgridSimulator } from './sendgrid.js';
 import { sesSimulator } from './ses.js';
 
@@ -9,4 +10,5 @@ export const simulators: Readonly<Record<SandboxProviderKind, ProviderSimulator>
   ses: sesSimulator,
   mailgun: mailgunSimulator,
   postmark: postmarkSimulator,
+  resend: resendSimulator,
 };
