@@ -1,5 +1,5 @@
 /**
- * The synchronous failure taxonomy (DESIGN.md §4): what an adapter reports when its provider's API
+ * The synchronous failure taxonomy (docs/adapters.md, "The failure taxonomy"): what an adapter reports when its provider's API
  * refused or did not answer a send, and what the engine does about each code by default.
  */
 
@@ -41,7 +41,7 @@ export type FailureAction =
   /** Stop: the message would fail anywhere, or a suppression must be respected. */
   | 'stop';
 
-/** The default action for each failure code (DESIGN.md §4). */
+/** The default action for each failure code (docs/adapters.md, "The failure taxonomy"). */
 export const DEFAULT_FAILURE_ACTIONS: Readonly<Record<FailureCode, FailureAction>> = Object.freeze({
   network: 'retry',
   timeout: 'retry',
