@@ -5,12 +5,9 @@
  */
 import {
   type CommonProviderOptions,
-  type NormalizedMessage,
   type ProviderLimits,
-  type ProviderSendContext,
-  type ProviderSendResult,
   type ProviderV1,
-  resolveCommonOptions,
+  defineProvider,
   requireSetting,
   sendAbortable,
   UnexpectedResponseError,
@@ -69,56 +66,48 @@ export const MAILGUN_LIMITS: ProviderLimits = Object.freeze({
 
 /** A Mailgun provider for `createMailer({ providers: [mailgun({ … })] })`. */
 export function mailgun(options: MailgunOptions = {}): ProviderV1 {
-  const { base, timeoutMs } = resolveCommonOptions('mailgun', options, {
-    ip: 'rotating',
-    limits: MAILGUN_LIMITS,
-  });
-  // Built now, so a bad webhook option fails when the provider is built.
-  const webhooks =
-    options.webhookSigningKey === undefined
-      ? undefined
-      : mailgunWebhooks({
-          signingKey: options.webhookSigningKey,
-          providerId: base.id,
-          toleranceSeconds: options.webhookToleranceSeconds,
-        });
-  const clients = mailgunClients({
-    client: options.client,
-    apiKey: options.apiKey,
-    endpoint: options.endpoint ?? MAILGUN_DEFAULT_ENDPOINT,
-    timeoutMs,
-  });
-
-  async function send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
-    const domain = requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
-    const request = toMailgunRequest(message, {
-      ...(context.recipients ? { recipients: context.recipients } : {}),
-      ...(options.sendingIp ? { sendingIp: options.sendingIp } : {}),
-      ...(options.sendingIpPool ? { sendingIpPool: options.sendingIpPool } : {}),
-    });
-    const result = await sendAbortable('Mailgun', context.signal, async () =>
-      (await clients.client()).messages.create(domain, request),
-    );
-    if (typeof result?.id !== 'string' || result.id === '') {
-      throw new UnexpectedResponseError('Mailgun', result?.status ?? 0);
-    }
-    return { providerMessageId: result.id };
-  }
-
-  return {
-    ...base,
+  return defineProvider('mailgun', options, {
+    defaults: { ip: 'rotating', limits: MAILGUN_LIMITS },
     // Every send puts the mailover id in the v:mailover_id variable, which each event echoes back.
     eventsCarryMailoverId: true,
-    send,
-    classifyError: (error) =>
-      classifyMailgunError(error, {
-        secrets: [
-          options.apiKey,
-          clients.usedApiKey(),
-          process.env.MAILGUN_API_KEY,
-          options.webhookSigningKey,
-        ],
-      }),
-    ...(webhooks ? { webhooks } : {}),
-  };
+    webhooks: (providerId) =>
+      options.webhookSigningKey === undefined
+        ? undefined
+        : mailgunWebhooks({
+            signingKey: options.webhookSigningKey,
+            providerId,
+            toleranceSeconds: options.webhookToleranceSeconds,
+          }),
+    adapter({ timeoutMs }) {
+      const clients = mailgunClients({
+        client: options.client,
+        apiKey: options.apiKey,
+        endpoint: options.endpoint ?? MAILGUN_DEFAULT_ENDPOINT,
+        timeoutMs,
+      });
+      const secrets = () => [
+        options.apiKey,
+        clients.usedApiKey(),
+        process.env.MAILGUN_API_KEY,
+        options.webhookSigningKey,
+      ];
+      return {
+        async send(message, context) {
+          const domain = requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
+          const request = toMailgunRequest(message, {
+            ...(context.recipients ? { recipients: context.recipients } : {}),
+            ...(options.sendingIp ? { sendingIp: options.sendingIp } : {}),
+            ...(options.sendingIpPool ? { sendingIpPool: options.sendingIpPool } : {}),
+          });
+          const result = await sendAbortable('Mailgun', context.signal, async () =>
+            (await clients.client()).messages.create(domain, request),
+          );
+          if (typeof result?.id !== 'string' || result.id === '')
+            throw new UnexpectedResponseError('Mailgun', result?.status ?? 0);
+          return { providerMessageId: result.id };
+        },
+        classifyError: (error) => classifyMailgunError(error, { secrets: secrets() }),
+      };
+    },
+  });
 }

@@ -5,12 +5,10 @@
  */
 import {
   type CommonProviderOptions,
-  type NormalizedMessage,
   type ProviderLimits,
-  type ProviderSendContext,
-  type ProviderSendResult,
   type ProviderV1,
-  resolveCommonOptions,
+  defineProvider,
+  isRecord,
   sendAbortable,
   UnexpectedResponseError,
 } from '@mailover/core/provider';
@@ -88,58 +86,49 @@ export const POSTMARK_LIMITS: ProviderLimits = Object.freeze({
 
 /** A Postmark provider for `createMailer({ providers: [postmark({ … })] })`. */
 export function postmark(options: PostmarkOptions = {}): ProviderV1 {
-  // Options given with an unusable value fail here, when the provider is built.
-  const { base, timeoutMs } = resolveCommonOptions('postmark', options, {
-    ip: 'rotating',
-    limits: POSTMARK_LIMITS,
-  });
-  const webhooks =
-    options.webhookAuth === undefined
-      ? undefined
-      : postmarkWebhooks({
-          providerId: base.id,
-          auth: options.webhookAuth,
-          ...(options.webhookToleranceSeconds === undefined
-            ? {}
-            : { toleranceSeconds: options.webhookToleranceSeconds }),
-          ...(options.webhookMaxAgeMs === undefined ? {} : { maxAgeMs: options.webhookMaxAgeMs }),
-        });
-  const clients = postmarkClients({
-    client: options.client,
-    serverToken: options.serverToken,
-    endpoint: options.endpoint,
-    timeoutMs,
-  });
-
-  async function send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
-    const request = toPostmarkRequest(message, {
-      ...(options.messageStream === undefined ? {} : { messageStream: options.messageStream }),
-      ...(context.recipients === undefined ? {} : { recipients: context.recipients }),
-    });
-    const response = await sendAbortable('Postmark', context.signal, () =>
-      clients.sendEmail(request, context.signal),
-    );
-    const messageId =
-      typeof response === 'object' && response !== null
-        ? (response as { MessageID?: unknown }).MessageID
-        : undefined;
-    if (typeof messageId !== 'string' || messageId === '') {
-      throw new UnexpectedResponseError('Postmark', 0, 'a MessageID');
-    }
-    return { providerMessageId: messageId };
-  }
-
-  return {
-    ...base,
+  return defineProvider('postmark', options, {
+    defaults: { ip: 'rotating', limits: POSTMARK_LIMITS },
     // Every send puts the mailover id in Metadata, which each event echoes back.
     eventsCarryMailoverId: true,
-    send,
-    classifyError: (error) =>
-      classifyPostmarkError(error, {
-        secrets: [clients.usedServerToken(), options.serverToken, process.env.POSTMARK_SERVER_TOKEN],
-      }),
-    ...(webhooks ? { webhooks } : {}),
-  };
+    webhooks: (providerId) =>
+      options.webhookAuth === undefined
+        ? undefined
+        : postmarkWebhooks({
+            providerId,
+            auth: options.webhookAuth,
+            ...(options.webhookToleranceSeconds === undefined
+              ? {}
+              : { toleranceSeconds: options.webhookToleranceSeconds }),
+            ...(options.webhookMaxAgeMs === undefined ? {} : { maxAgeMs: options.webhookMaxAgeMs }),
+          }),
+    adapter({ timeoutMs }) {
+      const clients = postmarkClients({
+        client: options.client,
+        serverToken: options.serverToken,
+        endpoint: options.endpoint,
+        timeoutMs,
+      });
+      return {
+        async send(message, context) {
+          const request = toPostmarkRequest(message, {
+            ...(options.messageStream === undefined ? {} : { messageStream: options.messageStream }),
+            ...(context.recipients === undefined ? {} : { recipients: context.recipients }),
+          });
+          const response = await sendAbortable('Postmark', context.signal, () =>
+            clients.sendEmail(request, context.signal),
+          );
+          const messageId = isRecord(response) ? response.MessageID : undefined;
+          if (typeof messageId !== 'string' || messageId === '')
+            throw new UnexpectedResponseError('Postmark', 0, 'a MessageID');
+          return { providerMessageId: messageId };
+        },
+        classifyError: (error) =>
+          classifyPostmarkError(error, {
+            secrets: [clients.usedServerToken(), options.serverToken, process.env.POSTMARK_SERVER_TOKEN],
+          }),
+      };
+    },
+  });
 }
 
 export { POSTMARK_BOUNCE_TYPES } from './webhook-events.js';

@@ -5,12 +5,10 @@
  */
 import {
   type CommonProviderOptions,
-  type NormalizedMessage,
   type ProviderLimits,
-  type ProviderSendContext,
-  type ProviderSendResult,
   type ProviderV1,
-  resolveCommonOptions,
+  defineProvider,
+  isRecord,
   sendAbortable,
   UnexpectedResponseError,
 } from '@mailover/core/provider';
@@ -45,50 +43,51 @@ export interface ResendOptions extends CommonProviderOptions {
 
 /** A Resend provider for `createMailer({ providers: [resend({ … })] })`. */
 export function resend(options: ResendOptions = {}): ProviderV1 {
-  const { base, timeoutMs } = resolveCommonOptions('resend', options, {
-    ip: 'rotating',
-    limits: RESEND_LIMITS,
-  });
-  const webhooks =
-    options.webhookSecret === undefined
-      ? undefined
-      : resendWebhooks({
-          secret: options.webhookSecret,
-          providerId: base.id,
-          toleranceSeconds: options.webhookToleranceSeconds,
-        });
-  const clients = resendClients({
-    client: options.client,
-    apiKey: options.apiKey,
-    endpoint: options.endpoint ?? process.env.RESEND_BASE_URL ?? RESEND_DEFAULT_ENDPOINT,
-  });
-
-  async function send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
-    const request = toResendRequest(message, { recipients: context.recipients });
-    // The SDK has no timeout of its own: ours rides on the fetch signal with the engine's.
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([context.signal, timeout]);
-    const data = await sendAbortable('Resend', context.signal, () =>
-      clients.send(request, { idempotencyKey: context.idempotencyKey, signal }),
-    ).catch((error: unknown) => {
-      // The SDK reports an aborted fetch as "Unable to fetch data": say it was our timeout.
-      if (timeout.aborted) throw timeout.reason;
-      throw error;
-    });
-    const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
-    if (typeof id !== 'string' || id === '') throw new UnexpectedResponseError('Resend', 200, 'an email id');
-    return { providerMessageId: id };
-  }
-
-  return {
-    ...base,
+  return defineProvider('resend', options, {
+    defaults: { ip: 'rotating', limits: RESEND_LIMITS },
     // Every send tags the email with its mailover id, which each event echoes back.
     eventsCarryMailoverId: true,
-    send,
-    classifyError: (error) =>
-      classifyResendError(error, {
-        secrets: [options.apiKey, clients.usedApiKey(), process.env.RESEND_API_KEY, options.webhookSecret],
-      }),
-    ...(webhooks ? { webhooks } : {}),
-  };
+    webhooks: (providerId) =>
+      options.webhookSecret === undefined
+        ? undefined
+        : resendWebhooks({
+            secret: options.webhookSecret,
+            providerId,
+            toleranceSeconds: options.webhookToleranceSeconds,
+          }),
+    adapter({ timeoutMs }) {
+      const clients = resendClients({
+        client: options.client,
+        apiKey: options.apiKey,
+        endpoint: options.endpoint ?? process.env.RESEND_BASE_URL ?? RESEND_DEFAULT_ENDPOINT,
+      });
+      return {
+        async send(message, context) {
+          const request = toResendRequest(message, { recipients: context.recipients });
+          // The SDK has no timeout of its own: ours rides on the fetch signal with the engine's.
+          const timeout = AbortSignal.timeout(timeoutMs);
+          const signal = AbortSignal.any([context.signal, timeout]);
+          const data = await sendAbortable('Resend', context.signal, () =>
+            clients.send(request, { idempotencyKey: context.idempotencyKey, signal }),
+          ).catch((error: unknown) => {
+            // The SDK reports an aborted fetch as "Unable to fetch data": say it was our timeout.
+            throw timeout.aborted ? timeout.reason : error;
+          });
+          const id = isRecord(data) ? data.id : undefined;
+          if (typeof id !== 'string' || id === '')
+            throw new UnexpectedResponseError('Resend', 200, 'an email id');
+          return { providerMessageId: id };
+        },
+        classifyError: (error) =>
+          classifyResendError(error, {
+            secrets: [
+              options.apiKey,
+              clients.usedApiKey(),
+              process.env.RESEND_API_KEY,
+              options.webhookSecret,
+            ],
+          }),
+      };
+    },
+  });
 }

@@ -5,12 +5,9 @@
  */
 import {
   type CommonProviderOptions,
-  type NormalizedMessage,
   type ProviderLimits,
-  type ProviderSendContext,
-  type ProviderSendResult,
   type ProviderV1,
-  resolveCommonOptions,
+  defineProvider,
   sendAbortable,
   UnexpectedResponseError,
 } from '@mailover/core/provider';
@@ -65,46 +62,41 @@ export interface SendGridOptions extends CommonProviderOptions {
 
 /** A mailover provider that sends through SendGrid. */
 export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
-  const { base, timeoutMs } = resolveCommonOptions('sendgrid', options, {
-    ip: 'rotating',
-    limits: SENDGRID_LIMITS,
-  });
-  // Built now, so a bad webhook option fails when the provider is built.
-  const webhooks =
-    options.webhookPublicKey === undefined
-      ? undefined
-      : sendgridWebhooks({
-          publicKey: options.webhookPublicKey,
-          toleranceSeconds: options.webhookToleranceSeconds,
-          providerId: base.id,
-        });
-  const clients = sendgridClients({
-    client: options.client,
-    apiKey: options.apiKey,
-    endpoint: options.endpoint ?? SENDGRID_DEFAULT_ENDPOINT,
-    timeoutMs,
-  });
-
-  async function send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
-    const client = await clients.clientFor(context.signal);
-    const request = toSendGridRequest(message, {
-      ipPoolName: options.ipPoolName,
-      recipients: context.recipients,
-    });
-    const [response] = await sendAbortable('SendGrid', context.signal, () => client.send(request));
-    const providerMessageId = headerOf(response.headers, 'x-message-id');
-    if (!providerMessageId)
-      throw new UnexpectedResponseError('SendGrid', response.statusCode, 'an X-Message-Id header');
-    return { providerMessageId };
-  }
-
-  return {
-    ...base,
+  return defineProvider('sendgrid', options, {
+    defaults: { ip: 'rotating', limits: SENDGRID_LIMITS },
     // Every send puts the mailover id in custom_args, which each event echoes back.
     eventsCarryMailoverId: true,
-    send,
-    classifyError: (error) =>
-      classifySendGridError(error, { secrets: [clients.usedApiKey(), options.apiKey] }),
-    ...(webhooks ? { webhooks } : {}),
-  };
+    webhooks: (providerId) =>
+      options.webhookPublicKey === undefined
+        ? undefined
+        : sendgridWebhooks({
+            publicKey: options.webhookPublicKey,
+            toleranceSeconds: options.webhookToleranceSeconds,
+            providerId,
+          }),
+    adapter({ timeoutMs }) {
+      const clients = sendgridClients({
+        client: options.client,
+        apiKey: options.apiKey,
+        endpoint: options.endpoint ?? SENDGRID_DEFAULT_ENDPOINT,
+        timeoutMs,
+      });
+      return {
+        async send(message, context) {
+          const client = await clients.clientFor(context.signal);
+          const request = toSendGridRequest(message, {
+            ipPoolName: options.ipPoolName,
+            recipients: context.recipients,
+          });
+          const [response] = await sendAbortable('SendGrid', context.signal, () => client.send(request));
+          const providerMessageId = headerOf(response.headers, 'x-message-id');
+          if (!providerMessageId)
+            throw new UnexpectedResponseError('SendGrid', response.statusCode, 'an X-Message-Id header');
+          return { providerMessageId };
+        },
+        classifyError: (error) =>
+          classifySendGridError(error, { secrets: [clients.usedApiKey(), options.apiKey] }),
+      };
+    },
+  });
 }

@@ -8,12 +8,9 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   type CommonProviderOptions,
   NEVER_ABORTED,
-  type NormalizedMessage,
   type ProviderLimits,
-  type ProviderSendContext,
-  type ProviderSendResult,
   type ProviderV1,
-  resolveCommonOptions,
+  defineProvider,
   sendAbortable,
   UnexpectedResponseError,
 } from '@mailover/core/provider';
@@ -58,52 +55,50 @@ export const SES_LIMITS: ProviderLimits = Object.freeze({
 
 /** An Amazon SES v2 provider. */
 export function ses(options: SesOptions = {}): ProviderV1 {
-  // Options given with an unusable value fail here, at build time; settings that may come from
-  // the environment are read at the first send.
-  const { base, timeoutMs } = resolveCommonOptions('ses', options, { ip: 'rotating', limits: SES_LIMITS });
-  const webhooks = options.webhook
-    ? sesWebhooks({
-        ...options.webhook,
-        providerId: base.id,
-        ...(options.webhookToleranceSeconds !== undefined
-          ? { toleranceSeconds: options.webhookToleranceSeconds }
-          : {}),
-      })
-    : undefined;
-  const clients = sesClients({
-    client: options.client,
-    region: options.region,
-    credentials: options.credentials,
-    endpoint: options.endpoint,
-    timeoutMs,
-  });
-
-  async function send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
-    const [client, sdk] = await Promise.all([clients.client(), clients.sdk()]);
-    const input = toSesRequest(message, {
-      configurationSetName: options.configurationSetName,
-      recipients: context.recipients,
-    });
-    // A signal that can never abort is left out: the SDK would add and remove a listener per call.
-    const output = await sendAbortable('SES', context.signal, () =>
-      client.send(
-        new sdk.SendEmailCommand(input),
-        context.signal === NEVER_ABORTED ? {} : { abortSignal: context.signal },
-      ),
-    );
-    if (!output.MessageId)
-      throw new UnexpectedResponseError('SES', output.$metadata?.httpStatusCode ?? 0, 'a MessageId');
-    return { providerMessageId: output.MessageId };
-  }
-
-  return {
-    ...base,
+  return defineProvider('ses', options, {
+    defaults: { ip: 'rotating', limits: SES_LIMITS },
     // Every send puts the mailover id in the mailover_id tag, which each event echoes back.
     eventsCarryMailoverId: true,
-    send,
-    classifyError: (error) => classifySesError(error, { secrets: clients.secrets }),
-    ...(webhooks ? { webhooks } : {}),
-  };
+    webhooks: (providerId) =>
+      options.webhook
+        ? sesWebhooks({
+            ...options.webhook,
+            providerId,
+            ...(options.webhookToleranceSeconds !== undefined
+              ? { toleranceSeconds: options.webhookToleranceSeconds }
+              : {}),
+          })
+        : undefined,
+    adapter({ timeoutMs }) {
+      const clients = sesClients({
+        client: options.client,
+        region: options.region,
+        credentials: options.credentials,
+        endpoint: options.endpoint,
+        timeoutMs,
+      });
+      return {
+        async send(message, context) {
+          const [client, sdk] = await Promise.all([clients.client(), clients.sdk()]);
+          const input = toSesRequest(message, {
+            configurationSetName: options.configurationSetName,
+            recipients: context.recipients,
+          });
+          // A signal that can never abort is left out: the SDK would add and remove a listener per call.
+          const output = await sendAbortable('SES', context.signal, () =>
+            client.send(
+              new sdk.SendEmailCommand(input),
+              context.signal === NEVER_ABORTED ? {} : { abortSignal: context.signal },
+            ),
+          );
+          if (!output.MessageId)
+            throw new UnexpectedResponseError('SES', output.$metadata?.httpStatusCode ?? 0, 'a MessageId');
+          return { providerMessageId: output.MessageId };
+        },
+        classifyError: (error) => classifySesError(error, { secrets: clients.secrets }),
+      };
+    },
+  });
 }
 
 export type { SesCredentials } from './client.js';

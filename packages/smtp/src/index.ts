@@ -4,11 +4,11 @@
  */
 import {
   type CommonProviderOptions,
+  defineProvider,
   type ProviderLimits,
   type ProviderV1,
   requireTimeoutMs,
   requireWholeNumber,
-  resolveCommonOptions,
   sendAbortable,
 } from '@mailover/core/provider';
 import type { Transporter } from 'nodemailer';
@@ -50,7 +50,6 @@ export const SMTP_LIMITS: ProviderLimits = Object.freeze({ maxMessageBytes: 25 *
 export function smtp(options: SmtpOptions = {}): ProviderV1 & { close(): Promise<void> } {
   // Options given with an unusable value fail here, when the provider is built; the environment's
   // settings are read (and checked) at the first send.
-  const { base, timeoutMs } = resolveCommonOptions('smtp', options, { ip: 'fixed', limits: SMTP_LIMITS });
   const greylistingRetryAfterMs = requireTimeoutMs(
     'smtp',
     'greylistingRetryAfterMs',
@@ -58,23 +57,27 @@ export function smtp(options: SmtpOptions = {}): ProviderV1 & { close(): Promise
     300_000,
   );
   const maxConnections = requireWholeNumber('smtp', 'maxConnections', options.maxConnections, 5, { min: 1 });
-  const relay = smtpTransport(options, { timeoutMs, maxConnections });
-
-  return {
-    ...base,
-    async send(message, context) {
-      const mail = toSmtpMail(message, context.recipients);
-      const mailer = await relay.transport();
-      try {
-        const info = await sendAbortable('SMTP', context.signal, () => mailer.sendMail(mail));
-        return { providerMessageId: (info as { messageId?: string }).messageId ?? message.messageId };
-      } catch (error) {
-        // A relay may echo what it was sent (an AUTH blob) in its reply: scrubbed before anyone sees it.
-        throw scrubError(error, relay.secrets);
-      }
+  return defineProvider('smtp', options, {
+    defaults: { ip: 'fixed', limits: SMTP_LIMITS },
+    adapter({ timeoutMs }) {
+      const relay = smtpTransport(options, { timeoutMs, maxConnections });
+      return {
+        async send(message, context) {
+          const mail = toSmtpMail(message, context.recipients);
+          const mailer = await relay.transport();
+          try {
+            const info = await sendAbortable('SMTP', context.signal, () => mailer.sendMail(mail));
+            return { providerMessageId: (info as { messageId?: string }).messageId ?? message.messageId };
+          } catch (error) {
+            // A relay may echo what it was sent (an AUTH blob) in its reply: scrubbed before anyone sees it.
+            throw scrubError(error, relay.secrets);
+          }
+        },
+        classifyError: (error) =>
+          classifySmtpError(error, { secrets: relay.secrets, greylistingRetryAfterMs }),
+        /** Close the connection pool (only one this adapter created). */
+        close: () => relay.close(),
+      };
     },
-    classifyError: (error) => classifySmtpError(error, { secrets: relay.secrets, greylistingRetryAfterMs }),
-    /** Close the connection pool (only one this adapter created). */
-    close: () => relay.close(),
-  };
+  });
 }

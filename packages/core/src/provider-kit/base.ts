@@ -4,7 +4,7 @@
  * user's merged over the adapter's own.
  */
 import { requireLimits, requireTimeoutMs } from '../adapter-kit.js';
-import type { IpMode, ProviderLimits, ProviderV1 } from '../provider.js';
+import type { IpMode, ProviderLimits, ProviderV1, ProviderWebhooks } from '../provider.js';
 import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 /** The options every adapter takes, with one meaning everywhere. */
@@ -48,4 +48,43 @@ export function resolveCommonOptions(
     },
     timeoutMs: requireTimeoutMs(kind, 'timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
   };
+}
+
+/** What an adapter's factory hands `defineProvider` besides its options. */
+export interface ProviderDefinition<Extra extends object> {
+  /** The adapter's own defaults for the common options. */
+  readonly defaults: { readonly ip: IpMode; readonly limits: ProviderLimits };
+  /** True when every event carries the mailover id (see `ProviderV1.eventsCarryMailoverId`). Default false. */
+  readonly eventsCarryMailoverId?: boolean;
+  /** The webhooks, built now (a bad option fails when the provider is built); undefined when not configured. */
+  webhooks?(providerId: string): ProviderWebhooks | undefined;
+  /** The adapter proper: its `send` and `classifyError` (and anything else it exposes, like `close`). */
+  adapter(resolved: {
+    readonly id: string;
+    readonly timeoutMs: number;
+  }): Pick<ProviderV1, 'send' | 'classifyError'> & Extra;
+}
+
+/**
+ * Every adapter's factory ends here: the common options resolved by one set of rules, the webhooks
+ * built with the provider's id, and the adapter's own `send` and `classifyError`.
+ */
+export function defineProvider<Extra extends object = object>(
+  kind: string,
+  options: CommonProviderOptions,
+  definition: ProviderDefinition<Extra>,
+): ProviderV1 & Extra {
+  const { base, timeoutMs } = resolveCommonOptions(kind, options, definition.defaults);
+  const webhooks = definition.webhooks?.(base.id);
+  return {
+    ...base,
+    ...(definition.eventsCarryMailoverId ? { eventsCarryMailoverId: true } : {}),
+    ...definition.adapter({ id: base.id, timeoutMs }),
+    ...(webhooks ? { webhooks } : {}),
+  };
+}
+
+/** An adapter's documented limits, frozen. */
+export function providerLimits(limits: ProviderLimits): ProviderLimits {
+  return Object.freeze({ ...limits });
 }
