@@ -1,13 +1,19 @@
-import { classifySmtpReply } from '@mailover/core';
+import { classifySmtpReply, type SmtpReplyClassification } from '@mailover/core';
+import { doctor } from './doctor.js';
 
 /** The help text `mailover help` prints. */
 export const USAGE = `Usage:
   mailover explain "<smtp reply>" [--json]   what a reply means and what to do
   mailover sandbox [--port N] [--json]       start the local provider sandbox
+  mailover doctor <domain> [--json] [--resolver host:port] [--providers sendgrid,ses,mailgun,postmark,smtp]
+                  [--dkim provider=selector,…] [--return-path provider=domain] [--sending-domain mg.domain]
+                                             can each provider send as <domain>? (exit 1 on a failure)
 
 Examples:
   mailover explain "450 4.2.0 <ada@example.edu>: Recipient address rejected: Greylisted"
-  mailover sandbox --port 8025`;
+  mailover explain "451 4.7.1 Greylisted, please try again in 300 seconds" --json
+  mailover sandbox --port 8025
+  mailover doctor example.com --providers sendgrid,ses --dkim ses=token1,token2,token3`;
 
 /** Where the command writes: `console.log` / `console.error` in the `mailover` binary. */
 export interface Output {
@@ -17,8 +23,15 @@ export interface Output {
   err(text: string): void;
 }
 
-/** The `mailover` command. Resolves to the exit code (0 ok, 2 bad usage). */
-export async function main(argv: readonly string[], output: Output): Promise<number> {
+/**
+ * The `mailover` command. Resolves to the exit code (0 ok, 1 `doctor` found a failure, 2 bad usage).
+ * `env` supplies provider credentials to `doctor` (default: `process.env`).
+ */
+export async function main(
+  argv: readonly string[],
+  output: Output,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const json = argv.includes('--json');
   const args = argv.filter((argument) => argument !== '--json');
   const [command, ...rest] = args;
@@ -27,6 +40,7 @@ export async function main(argv: readonly string[], output: Output): Promise<num
     return command === undefined ? 2 : 0;
   }
   if (command === 'explain') return explain(rest, json, output);
+  if (command === 'doctor') return doctor(rest, json, output, env);
   if (command === 'sandbox') {
     const { main: sandboxMain } = await import('@mailover/sandbox/cli');
     try {
@@ -41,14 +55,35 @@ export async function main(argv: readonly string[], output: Output): Promise<num
   return 2;
 }
 
+function retryLine(result: SmtpReplyClassification): string {
+  if (result.category === 'accepted') return 'no — the reply is a success: the server accepted it';
+  return result.transient
+    ? 'yes — a temporary failure; retrying later can succeed'
+    : 'no — a permanent failure; retrying will not help';
+}
+
+// 300000 → "5 minutes", 90000 → "90 seconds", 7200000 → "2 hours".
+function duration(milliseconds: number): string {
+  const seconds = Math.round(milliseconds / 1000);
+  const [amount, unit] =
+    seconds % 3600 === 0
+      ? [seconds / 3600, 'hour']
+      : seconds % 60 === 0
+        ? [seconds / 60, 'minute']
+        : [seconds, 'second'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}
+
 function explain(rest: readonly string[], json: boolean, output: Output): number {
   const reply = rest.join(' ').trim();
   if (reply === '') {
     output.err(`mailover explain: give the SMTP reply to explain, in quotes\n\n${USAGE}`);
     return 2;
   }
-  if (reply.length > 10_000) {
-    output.err('mailover explain: that reply is over 10 000 characters; paste only the server reply');
+  // classifySmtpReply reads the first 2 000 characters (docs/smtp-classifier.md): say so rather
+  // than explain a cut reply.
+  if (reply.length > 2_000) {
+    output.err('mailover explain: that reply is over 2 000 characters; paste only the server reply');
     return 2;
   }
   const result = classifySmtpReply(reply);
@@ -57,16 +92,17 @@ function explain(rest: readonly string[], json: boolean, output: Output): number
     return 0;
   }
   const code = [result.basic || undefined, result.enhanced].filter(Boolean).join(' ') || '(no code)';
-  output.out(
-    [
-      `reply:     ${result.text || reply}`,
-      `code:      ${code}`,
-      `category:  ${result.category}`,
-      `retry:     ${result.transient ? 'yes — a temporary failure; retrying later can succeed' : 'no — a permanent failure; retrying will not help'}`,
-      '',
-      `what it means: ${result.explanation}`,
-      `what to do:    ${result.advice}`,
-    ].join('\n'),
-  );
+  const lines = [
+    `reply:     ${result.text || reply}`,
+    `code:      ${code}`,
+    `category:  ${result.category}`,
+    `retry:     ${retryLine(result)}`,
+  ];
+  if (result.retryAfterMs !== undefined)
+    lines.push(`wait:      ${duration(result.retryAfterMs)}, as the server asks`);
+  if (result.system !== undefined) lines.push(`system:    ${result.system}`);
+  if (result.blocklist !== undefined) lines.push(`blocklist: ${result.blocklist}`);
+  lines.push('', `what it means: ${result.explanation}`, `what to do:    ${result.advice}`);
+  output.out(lines.join('\n'));
   return 0;
 }

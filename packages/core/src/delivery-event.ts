@@ -29,7 +29,7 @@ export interface SmtpReplyInfo {
   readonly classification: SmtpReplyClassification;
 }
 
-/** One normalized delivery event from a provider webhook (docs/adapters.md, "webhooks.ts"). */
+/** One normalized delivery event from a provider webhook (docs/failure-taxonomy.md, "Delivery events"). */
 export interface DeliveryEvent {
   /** What happened to the recipient. */
   readonly type: DeliveryEventType;

@@ -3,7 +3,7 @@
  * drops response headers and error causes, but it accepts a `fetch`: ours joins the caller's signal
  * to the SDK's own timeout and notes the Retry-After header and the network error code for
  * classifyError. Why one client and a synchronous hand-over (a measured 31 µs a send):
- * docs/adapters.md, "Second code paths".
+ * docs/performance.md.
  */
 import { lazy, NEVER_ABORTED, raceAbort, requireSetting } from '@mailover/core/provider';
 import type { Models, ServerClient } from 'postmark';
