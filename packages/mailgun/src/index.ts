@@ -14,6 +14,7 @@ import {
   requireLimits,
   requireSetting,
   requireTimeoutMs,
+  withoutTrailingSlashes,
 } from '@mailover/core';
 import type { MailgunMessageData, MessagesSendResult } from 'mailgun.js/definitions';
 import { classifyMailgunError, MailgunUnexpectedResponseError } from './errors.js';
@@ -154,5 +155,5 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
 /** mailgun.js appends `/v3/…` itself and keeps any path prefix: drop a trailing `/` or `/v3`. */
 function baseUrl(endpoint: string | undefined): string {
   if (!endpoint) return DEFAULT_ENDPOINT;
-  return endpoint.replace(/\/+$/, '').replace(/\/v3$/, '');
+  return withoutTrailingSlashes(endpoint).replace(/\/v3$/, '');
 }

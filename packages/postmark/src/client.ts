@@ -4,7 +4,7 @@
  * to the SDK's own timeout and notes the Retry-After header and the network error code for
  * classifyError.
  */
-import { NEVER_ABORTED, raceAbort } from '@mailover/core';
+import { NEVER_ABORTED, raceAbort, withoutTrailingSlashes } from '@mailover/core';
 import type { Models } from 'postmark';
 import type { PostmarkTransportDetails } from './errors.js';
 
@@ -16,7 +16,7 @@ export function hostOptions(
 ): { useHttps: boolean; requestHost: string } | undefined {
   if (endpoint === undefined) return undefined;
   const url = new URL(endpoint);
-  const path = url.pathname.replace(/\/+$/, '');
+  const path = withoutTrailingSlashes(url.pathname);
   // requestHost is pasted after `http(s)://`, so it must not carry the scheme itself.
   return { useHttps: url.protocol === 'https:', requestHost: `${url.host}${path}` };
 }

@@ -17,6 +17,7 @@ import {
   requireLimits,
   requireSetting,
   requireTimeoutMs,
+  withoutTrailingSlashes,
 } from '@mailover/core';
 import { classifySesError } from './errors.js';
 import { toSesRequest } from './mapping.js';
@@ -98,7 +99,7 @@ export function ses(options: SesOptions = {}): ProviderV1 {
     const sdk = await loadSdk();
     return new sdk.SESv2Client({
       region,
-      ...(options.endpoint ? { endpoint: options.endpoint.replace(/\/+$/, '') } : {}),
+      ...(options.endpoint ? { endpoint: withoutTrailingSlashes(options.endpoint) } : {}),
       ...(credentials ? { credentials } : {}),
       // Only mailover's engine retries; the SDK would otherwise try 3 times, timeouts included.
       maxAttempts: 1,
