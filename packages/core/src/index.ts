@@ -28,7 +28,9 @@ export {
   detectGreylistLoop,
   type GreylistPolicy,
   type LoopVerdict,
+  type MxLookupAnswer,
+  type MxMemoryOptions,
   type ResolvedGreylistPolicy,
   networkOf,
 } from './greylisting/detector.js';
-export type { WebhookEndpoint, WebhookOutcome } from './webhooks/handler.js';
+export type { WebhookEndpoint, WebhookOutcome, WebhookReport } from './webhooks/handler.js';
