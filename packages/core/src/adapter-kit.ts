@@ -142,6 +142,13 @@ export function requireLimits(
   return { ...defaults, ...limits };
 }
 
+/** `url` without its trailing slashes. A loop, not `/\/+$/`, which is quadratic on many slashes. */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return url.slice(0, end);
+}
+
 /** Replace every occurrence of each secret (and its base64 form, as in Basic auth) with `[redacted]`. */
 export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   let result = text;

@@ -2,7 +2,7 @@
  * The mailgun.js client, built once on the first send (never at import): the key and the SDK are
  * read then. mailgun.js takes no AbortSignal, so the adapter stops waiting on abort instead.
  */
-import { lazy, requireSetting } from '@mailover/core/provider';
+import { lazy, requireSetting, withoutTrailingSlashes } from '@mailover/core/provider';
 import type { MailgunMessageData, MessagesSendResult } from 'mailgun.js/definitions';
 
 /** The part of a mailgun.js client this adapter uses; `new Mailgun(FormData).client(…)` fits. */
@@ -46,5 +46,5 @@ export function mailgunClients(options: {
 
 /** mailgun.js appends `/v3/…` itself and keeps any path prefix: drop a trailing `/` or `/v3`. */
 function baseUrl(endpoint: string): string {
-  return endpoint.replace(/\/+$/, '').replace(/\/v3$/, '');
+  return withoutTrailingSlashes(endpoint).replace(/\/v3$/, '');
 }

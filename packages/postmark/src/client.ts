@@ -5,7 +5,13 @@
  * classifyError. Why one client and a synchronous hand-over (a measured 31 µs a send):
  * docs/performance.md.
  */
-import { lazy, NEVER_ABORTED, raceAbort, requireSetting } from '@mailover/core/provider';
+import {
+  lazy,
+  NEVER_ABORTED,
+  raceAbort,
+  requireSetting,
+  withoutTrailingSlashes,
+} from '@mailover/core/provider';
 import type { Models, ServerClient } from 'postmark';
 import type { PostmarkTransportDetails } from './errors.js';
 
@@ -17,7 +23,7 @@ export function hostOptions(
 ): { useHttps: boolean; requestHost: string } | undefined {
   if (endpoint === undefined) return undefined;
   const url = new URL(endpoint);
-  const path = url.pathname.replace(/\/+$/, '');
+  const path = withoutTrailingSlashes(url.pathname);
   // requestHost is pasted after `http(s)://`, so it must not carry the scheme itself.
   return { useHttps: url.protocol === 'https:', requestHost: `${url.host}${path}` };
 }

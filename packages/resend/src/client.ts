@@ -4,7 +4,7 @@
  * file turns an `error` into a thrown {@link ResendApiError} for the classifier. It takes no
  * timeout, so the adapter's own goes in as a fetch signal.
  */
-import { lazy, requireSetting } from '@mailover/core/provider';
+import { lazy, requireSetting, withoutTrailingSlashes } from '@mailover/core/provider';
 import type { CreateEmailOptions, Resend } from 'resend';
 
 /** Resend's production API; `baseUrl` replaces it (the SDK also reads `RESEND_BASE_URL`). */
@@ -50,7 +50,7 @@ export function resendClients(options: {
     if (options.client) return options.client;
     usedApiKey = requireSetting('resend', 'apiKey', options.apiKey, 'RESEND_API_KEY');
     const { Resend } = await import('resend');
-    return new Resend(usedApiKey, { baseUrl: options.endpoint.replace(/\/+$/, '') });
+    return new Resend(usedApiKey, { baseUrl: withoutTrailingSlashes(options.endpoint) });
   });
   return {
     usedApiKey: () => usedApiKey,

@@ -98,7 +98,7 @@ export function headerOf(headers: unknown, name: string): string | undefined {
 function bodyMessages(body: unknown): string[] {
   if (typeof body === 'string') {
     const text = body
-      .replace(/<[^>]*>/g, ' ')
+      .replace(/<[^<>]*>/g, ' ')
       .replace(/\s+/g, ' ')
       .trim();
     return text ? [text.slice(0, 200)] : [];

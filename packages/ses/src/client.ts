@@ -3,7 +3,7 @@
  * and the SDK are read then. Every secret read is added to `secrets`, scrubbed from every failure.
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { lazy, requireSetting } from '@mailover/core/provider';
+import { lazy, requireSetting, withoutTrailingSlashes } from '@mailover/core/provider';
 
 export interface SesCredentials {
   /** AWS access key id. Default: the `AWS_ACCESS_KEY_ID` environment variable. */
@@ -47,7 +47,7 @@ export function sesClients(options: {
     const sdk = await loadSdk();
     return new sdk.SESv2Client({
       region,
-      ...(options.endpoint ? { endpoint: options.endpoint.replace(/\/+$/, '') } : {}),
+      ...(options.endpoint ? { endpoint: withoutTrailingSlashes(options.endpoint) } : {}),
       ...(credentials ? { credentials } : {}),
       // Only mailover's engine retries; the SDK would otherwise try 3 times, timeouts included.
       maxAttempts: 1,
