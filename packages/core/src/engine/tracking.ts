@@ -227,10 +227,8 @@ export class Tracker implements GreylistRecords {
         ? {
             smtp: {
               text: event.smtp.text,
-              // A 2xx reply is a success, not one of the failure categories.
-              ...(event.smtp.classification.basic >= 200 && event.smtp.classification.basic < 300
-                ? {}
-                : { category: event.smtp.classification.category }),
+              // A 2xx reply classifies as `accepted`: the category is always the classifier's.
+              category: event.smtp.classification.category,
 
               ...(event.smtp.enhanced ? { enhanced: event.smtp.enhanced } : {}),
             },
