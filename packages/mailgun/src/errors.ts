@@ -5,12 +5,9 @@
  * `details` (the body's `message`, or the raw text). It drops every response header, so the wait
  * comes from the body's "try again after <date>".
  */
+import type { Classifier, ClassifyContext, FailureCode, ProviderAnswer } from '@mailover/core/provider';
 import {
-  type Classifier,
-  type ClassifyContext,
   createClassifier,
-  type FailureCode,
-  type ProviderAnswer,
   statusOf,
   statusRow,
   textOf,

@@ -3,10 +3,8 @@
  * and never load the SDK; credentials are read and the SDK imported at the first send. The files
  * and their roles are every adapter's: docs/adapters.md.
  */
+import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
 import {
-  type CommonProviderOptions,
-  type ProviderLimits,
-  type ProviderV1,
   defineProvider,
   requireSetting,
   sendAbortable,

@@ -2,12 +2,8 @@
  * NormalizedMessage → the `MailgunMessageData` that mailgun.js posts as multipart/form-data to
  * `POST /v3/:domain/messages`. Pure: no SDK import, no I/O.
  */
-import {
-  type Address,
-  type Attachment,
-  formatAddress,
-  type NormalizedMessage,
-} from '@mailover/core/provider';
+import type { Address, Attachment, NormalizedMessage } from '@mailover/core/provider';
+import { formatAddress } from '@mailover/core/provider';
 import type { MailgunMessageData } from 'mailgun.js/definitions';
 
 /** The `v:` variable carrying mailover's message id, echoed in webhook `user-variables`. */

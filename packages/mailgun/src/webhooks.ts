@@ -4,25 +4,27 @@
  * `timestamp + token` under the HTTP webhook signing key; it does not cover the event data.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  DeliveryEventType,
+  ProviderWebhooks,
+  SmtpReplyInfo,
+  WebhookContext,
+  WebhookRejection,
+  WebhookRequest,
+} from '@mailover/core/provider';
 import {
   attemptOf,
   checkTimestamp,
   DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
-  type DeliveryEvent,
-  type DeliveryEventType,
   hashEventId,
   isRecord,
-  type ProviderWebhooks,
   readJson,
   reject,
   requireJson,
   requireNonBlank,
-  type SmtpReplyInfo,
   smtpReplyOf,
   stringOf as text,
-  type WebhookContext,
-  type WebhookRejection,
-  type WebhookRequest,
   webhookTolerance,
 } from '@mailover/core/provider';
 import { MAILOVER_ID_VARIABLE } from './mapping.js';

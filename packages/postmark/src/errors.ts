@@ -8,15 +8,8 @@
  * headers and no cause, so the adapter's own fetch wrapper attaches what it saw as
  * `error.mailoverTransport` (see client.ts): the Retry-After header and the network error code.
  */
-import {
-  type Classifier,
-  createClassifier,
-  type FailureRow,
-  parseRetryAfter,
-  type ProviderAnswer,
-  textOf,
-  UnexpectedResponseError,
-} from '@mailover/core/provider';
+import type { Classifier, FailureRow, ProviderAnswer } from '@mailover/core/provider';
+import { createClassifier, parseRetryAfter, textOf, UnexpectedResponseError } from '@mailover/core/provider';
 
 /** What the adapter's fetch wrapper saw under the SDK: kept on the thrown error as `mailoverTransport`. */
 export interface PostmarkTransportDetails {

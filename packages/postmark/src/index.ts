@@ -3,15 +3,8 @@
  * the first send and the server token read then too, so importing and constructing never throw.
  * The files and their roles are every adapter's: docs/adapters.md.
  */
-import {
-  type CommonProviderOptions,
-  type ProviderLimits,
-  type ProviderV1,
-  defineProvider,
-  isRecord,
-  sendAbortable,
-  UnexpectedResponseError,
-} from '@mailover/core/provider';
+import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
+import { defineProvider, isRecord, sendAbortable, UnexpectedResponseError } from '@mailover/core/provider';
 import type { ServerClient } from 'postmark';
 import { postmarkClients } from './client.js';
 import { classifyPostmarkError } from './errors.js';

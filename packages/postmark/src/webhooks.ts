@@ -5,15 +5,17 @@
  * The body itself is not covered by any secret: only TLS protects it in transit.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  ProviderWebhooks,
+  WebhookContext,
+  WebhookRejection,
+  WebhookRequest,
+} from '@mailover/core/provider';
 import {
   ConfigurationError,
-  type DeliveryEvent,
-  type ProviderWebhooks,
   requireFiniteNonNegative,
   requireNonBlank,
-  type WebhookContext,
-  type WebhookRejection,
-  type WebhookRequest,
   webhookTolerance,
 } from '@mailover/core/provider';
 import { postmarkEventTime, toDeliveryEvent } from './webhook-events.js';

@@ -2,14 +2,8 @@
  * What a failed Resend call means: Resend's error names first, the HTTP status second
  * (docs/adapters.md, "errors.ts"; Resend's API reference, "Errors"). The shared steps are the kit's.
  */
-import {
-  type Classifier,
-  createClassifier,
-  type FailureRow,
-  parseRetryAfter,
-  type ProviderAnswer,
-  statusRow,
-} from '@mailover/core/provider';
+import type { Classifier, FailureRow, ProviderAnswer } from '@mailover/core/provider';
+import { createClassifier, parseRetryAfter, statusRow } from '@mailover/core/provider';
 import { ResendApiError } from './client.js';
 
 /** Resend's error names → failures. A name Resend uses at several statuses is refined by `RESEND_TEXT_RULES`. */

@@ -3,15 +3,8 @@
  * never throw nor load the SDK; the key is read at the first send. Built by copying the skeleton
  * every adapter shares: docs/adapters.md.
  */
-import {
-  type CommonProviderOptions,
-  type ProviderLimits,
-  type ProviderV1,
-  defineProvider,
-  isRecord,
-  sendAbortable,
-  UnexpectedResponseError,
-} from '@mailover/core/provider';
+import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
+import { defineProvider, isRecord, sendAbortable, UnexpectedResponseError } from '@mailover/core/provider';
 import { RESEND_DEFAULT_ENDPOINT, type ResendClient, resendClients } from './client.js';
 import { classifyResendError } from './errors.js';
 import { toResendRequest } from './mapping.js';

@@ -2,7 +2,8 @@
  * NormalizedMessage → the `resend` SDK's `CreateEmailOptions` (camelCase; the SDK snake-cases it for
  * `POST /emails`). Pure: no SDK import, no I/O.
  */
-import { type Address, formatAddress, type NormalizedMessage } from '@mailover/core/provider';
+import type { Address, NormalizedMessage } from '@mailover/core/provider';
+import { formatAddress } from '@mailover/core/provider';
 import type { CreateEmailOptions } from 'resend';
 
 /** The tag carrying mailover's message id; every webhook event echoes the tags back. */

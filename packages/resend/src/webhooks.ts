@@ -5,13 +5,18 @@
  * `{type, created_at, data: {email_id, to, tags, bounce?, …}}`.
  */
 import { createHmac } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  DeliveryEventType,
+  ProviderWebhooks,
+  WebhookContext,
+  WebhookRejection,
+  WebhookRequest,
+} from '@mailover/core/provider';
 import {
   checkTimestamp,
   ConfigurationError,
-  type DeliveryEvent,
-  type DeliveryEventType,
   isRecord,
-  type ProviderWebhooks,
   readJson,
   reject,
   requireJson,
@@ -19,9 +24,6 @@ import {
   secretsEqual,
   smtpReplyOf,
   stringOf,
-  type WebhookContext,
-  type WebhookRejection,
-  type WebhookRequest,
   webhookTolerance,
 } from '@mailover/core/provider';
 import { MAILOVER_ID_TAG } from './mapping.js';

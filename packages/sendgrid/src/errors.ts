@@ -3,13 +3,11 @@
  * a table of SendGrid's answers first, HTTP statuses second. The shared steps (configuration, abort,
  * network codes, text, scrubbing) are the kit's.
  */
+import type { Classifier, FailureRow, ProviderAnswer } from '@mailover/core/provider';
 import {
-  type Classifier,
   createClassifier,
-  type FailureRow,
   isRecord,
   parseRetryAfter,
-  type ProviderAnswer,
   statusRow,
   UnexpectedResponseError,
 } from '@mailover/core/provider';

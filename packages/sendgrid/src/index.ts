@@ -3,14 +3,8 @@
  * constructing never throw nor load the SDK; the key is read at the first send. The files and their
  * roles are every adapter's: docs/adapters.md.
  */
-import {
-  type CommonProviderOptions,
-  type ProviderLimits,
-  type ProviderV1,
-  defineProvider,
-  sendAbortable,
-  UnexpectedResponseError,
-} from '@mailover/core/provider';
+import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
+import { defineProvider, sendAbortable, UnexpectedResponseError } from '@mailover/core/provider';
 import { SENDGRID_DEFAULT_ENDPOINT, type SendGridMailClient, sendgridClients } from './client.js';
 import { classifySendGridError, headerOf } from './errors.js';
 import { toSendGridRequest } from './mapping.js';

@@ -3,24 +3,26 @@
  * (docs/providers/sendgrid.md), and its JSON array of events → DeliveryEvent[].
  */
 import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  DeliveryEventType,
+  ProviderWebhooks,
+  SmtpReplyInfo,
+  WebhookRequest,
+} from '@mailover/core/provider';
 import {
   attemptOf,
   ConfigurationError,
   checkTimestamp,
-  type DeliveryEvent,
-  type DeliveryEventType,
   hashEventId,
   isRecord,
-  type ProviderWebhooks,
   readJson,
   reject,
   requireJson,
   requireNonBlank,
   webhookTolerance,
-  type SmtpReplyInfo,
   smtpReplyOf,
   stringOf,
-  type WebhookRequest,
 } from '@mailover/core/provider';
 import { MAILOVER_ID_ARG } from './mapping.js';
 

@@ -4,18 +4,14 @@
  * second. Network codes come before the table: the SDK renames ECONNRESET/EPIPE to TimeoutError,
  * but a reset is not a timeout.
  */
-import {
-  type Classifier,
-  createClassifier,
-  type FailureCode,
-  type FailureRow,
-  networkRow,
-  parseRetryAfter,
-  type ProviderAnswer,
-  type SendOutcome,
-  statusRow,
-  textOf,
+import type {
+  Classifier,
+  FailureCode,
+  FailureRow,
+  ProviderAnswer,
+  SendOutcome,
 } from '@mailover/core/provider';
+import { createClassifier, networkRow, parseRetryAfter, statusRow, textOf } from '@mailover/core/provider';
 
 /** One row of the table: an exception name (optionally only when its message matches) → a code. */
 export interface SesErrorRule {

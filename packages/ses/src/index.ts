@@ -5,11 +5,9 @@
  * hold what only SES has.
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
 import {
-  type CommonProviderOptions,
   NEVER_ABORTED,
-  type ProviderLimits,
-  type ProviderV1,
   defineProvider,
   sendAbortable,
   UnexpectedResponseError,

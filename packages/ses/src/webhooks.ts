@@ -3,18 +3,20 @@
  * API-destination calls (verified by a shared header secret, as EventBridge signs nothing).
  */
 import { timingSafeEqual, X509Certificate } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  ProviderWebhooks,
+  WebhookContext,
+  WebhookRejection,
+  WebhookRequest,
+} from '@mailover/core/provider';
 import {
   ConfigurationError,
   isRecord,
   readJson,
   reject,
-  type DeliveryEvent,
-  type ProviderWebhooks,
   requireFiniteNonNegative,
   requireNonBlank,
-  type WebhookContext,
-  type WebhookRejection,
-  type WebhookRequest,
 } from '@mailover/core/provider';
 import { parseSesEvent } from './events.js';
 import {

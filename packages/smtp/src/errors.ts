@@ -2,17 +2,14 @@
  * What a failed SMTP send means: the relay's reply through `classifySmtpReply`, nodemailer's own
  * codes from a table (docs/adapters.md, "errors.ts"). The shared steps are the kit's.
  */
-import {
-  type Classifier,
-  type ClassifyContext,
-  classifySmtpReply,
-  createClassifier,
-  type FailureCode,
-  type ProviderAnswer,
-  type SmtpReplyCategory,
-  scrubSecrets,
-  textOf,
+import type {
+  Classifier,
+  ClassifyContext,
+  FailureCode,
+  ProviderAnswer,
+  SmtpReplyCategory,
 } from '@mailover/core/provider';
+import { classifySmtpReply, createClassifier, scrubSecrets, textOf } from '@mailover/core/provider';
 import { SmtpUnsendableError } from './mapping.js';
 
 /** nodemailer's own error codes (`error.code`) and what they mean for a send. */

@@ -2,15 +2,8 @@
  * `smtp(options)`: send through your own relay with nodemailer. The files and their roles are every
  * adapter's (docs/adapters.md); an SMTP relay takes no webhooks, so there is no webhooks.ts.
  */
-import {
-  type CommonProviderOptions,
-  defineProvider,
-  type ProviderLimits,
-  type ProviderV1,
-  requireTimeoutMs,
-  requireWholeNumber,
-  sendAbortable,
-} from '@mailover/core/provider';
+import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
+import { defineProvider, requireTimeoutMs, requireWholeNumber, sendAbortable } from '@mailover/core/provider';
 import type { Transporter } from 'nodemailer';
 import { smtpTransport } from './client.js';
 import { classifySmtpError, scrubError } from './errors.js';
