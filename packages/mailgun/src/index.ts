@@ -157,3 +157,4 @@ function baseUrl(endpoint: string | undefined): string {
   if (!endpoint) return DEFAULT_ENDPOINT;
   return withoutTrailingSlashes(endpoint).replace(/\/v3$/, '');
 }
+export { type MailgunSuppressionsOptions, mailgunSuppressions } from './suppressions.js';

@@ -159,3 +159,4 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
     ...(webhooks ? { webhooks } : {}),
   };
 }
+export { type SendGridSuppressionsOptions, sendgridSuppressions } from './suppressions.js';
