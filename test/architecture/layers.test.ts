@@ -28,6 +28,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   webhooks: ['contract'],
   // `@mailover/core/provider`, the adapters' entry (docs/adapters.md): the contract and its helpers.
   'provider-kit': ['contract', 'config', 'message-types', 'smtp', 'smtp-types'],
+  suppression: ['contract', 'config', 'message', 'message-types', 'store', 'smtp-types'],
   engine: [
     'contract',
     'config',
@@ -38,6 +39,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'webhooks',
     'smtp',
     'smtp-types',
+    'suppression',
   ],
   testing: [
     'contract',
@@ -50,6 +52,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp',
     'smtp-types',
     'engine',
+    'suppression',
   ],
   entry: [
     'contract',
@@ -63,6 +66,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp-types',
     'engine',
     'testing',
+    'suppression',
   ],
 };
 

@@ -109,3 +109,4 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
     },
   });
 }
+export { type MailgunSuppressionsOptions, mailgunSuppressions } from './suppressions.js';

@@ -75,6 +75,18 @@ export function testStore(name: string, makeStore: () => Store): void {
       );
     });
 
+    it('reads part of a list with listRange, when the store has it', async () => {
+      const store = fresh();
+      if (!store.listRange) return;
+      for (const item of ['a', 'b', 'c', 'd', 'e']) await store.append('ranged', item, 60_000);
+      expect(await store.listRange('ranged', 0, 2)).toEqual(['a', 'b']);
+      expect(await store.listRange('ranged', 3, 10)).toEqual(['d', 'e']);
+      expect(await store.listRange('ranged', 5, 1)).toEqual([]);
+      expect(await store.listRange('never', 0, 3)).toEqual([]);
+      await store.set('plain', 'x', 60_000);
+      expect(await store.listRange('plain', 0, 3)).toEqual([]);
+    });
+
     it('lists nothing for a key never appended to', async () => {
       const store = fresh();
       expect(await store.list('nothing')).toEqual([]);
