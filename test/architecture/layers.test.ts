@@ -26,6 +26,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['contract', 'config'],
   greylisting: ['contract', 'store', 'message-types'],
   webhooks: ['contract'],
+  // `@mailover/core/provider`, the adapters' entry (docs/adapters.md): the contract and its helpers.
+  'provider-kit': ['contract', 'config', 'message-types', 'smtp', 'smtp-types'],
   suppression: ['contract', 'config', 'message', 'message-types', 'store', 'smtp-types'],
   engine: [
     'contract',

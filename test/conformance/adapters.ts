@@ -1,7 +1,8 @@
-import type { FailureCode, ProviderV1 } from '@mailover/core';
+import type { ProviderV1 } from '@mailover/core';
 import { mailgun } from '@mailover/mailgun';
 import { postmark } from '@mailover/postmark';
-import type { FaultKind, Sandbox, SandboxCredentials, SandboxProviderKind } from '@mailover/sandbox';
+import { resend } from '@mailover/resend';
+import type { Sandbox, SandboxCredentials, SandboxProviderKind } from '@mailover/sandbox';
 import { sendgrid } from '@mailover/sendgrid';
 import { ses } from '@mailover/ses';
 
@@ -38,25 +39,6 @@ export const ADAPTERS: Readonly<Record<SandboxProviderKind, AdapterFactory>> = {
       endpoint: sandbox.endpoints.postmark,
       timeoutMs,
     }),
-};
-
-/**
- * What each sandbox fault must become. Where a provider's API cannot tell two situations apart
- * (SendGrid has no distinct quota error), the codes it may honestly report are listed.
- */
-export const FAULT_EXPECTATIONS: Readonly<
-  Record<
-    Exclude<FaultKind, never>,
-    { readonly codes: readonly FailureCode[]; readonly calls: 'retry' | 'once' }
-  >
-> = {
-  outage: { codes: ['provider_unavailable'], calls: 'retry' },
-  server_error: { codes: ['provider_unavailable'], calls: 'retry' },
-  rate_limited: { codes: ['rate_limited'], calls: 'retry' },
-  hang: { codes: ['timeout'], calls: 'retry' },
-  reset: { codes: ['network'], calls: 'retry' },
-  malformed: { codes: ['unknown', 'provider_unavailable'], calls: 'retry' },
-  quota_exhausted: { codes: ['quota_exceeded', 'rate_limited', 'account_suspended'], calls: 'once' },
-  account_suspended: { codes: ['account_suspended', 'auth_failed'], calls: 'once' },
-  message_too_large: { codes: ['message_rejected'], calls: 'once' },
+  resend: (sandbox, credentials, timeoutMs) =>
+    resend({ apiKey: credentials.resend.apiKey, endpoint: sandbox.endpoints.resend, timeoutMs }),
 };

@@ -13,7 +13,7 @@ import { ses } from '@mailover/ses';
 export const PROVIDERS: readonly SandboxProviderKind[] = ['sendgrid', 'ses', 'mailgun', 'postmark'];
 
 /** The weights of the weighted strategy: SendGrid takes 40 % of first picks, then 30, 20, 10. */
-export const WEIGHTS: Readonly<Record<SandboxProviderKind, number>> = {
+export const WEIGHTS: Readonly<Record<Exclude<SandboxProviderKind, 'resend'>, number>> = {
   sendgrid: 4,
   ses: 3,
   mailgun: 2,

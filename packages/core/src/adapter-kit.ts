@@ -3,7 +3,9 @@
  * a memoized lazy loader, credentials from options or environment, secret scrubbing, Retry-After.
  */
 import { setMaxListeners } from 'node:events';
+import { numberOption } from './config/check.js';
 import { MailoverError } from './errors.js';
+import type { ProviderLimits } from './provider.js';
 
 /** @internal */
 const CONFIGURATION_MARKER = Symbol.for('mailover.error.configuration');
@@ -46,13 +48,105 @@ export function requireSetting(
   envName: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const resolved = value ?? env[envName];
-  if (resolved === undefined || resolved === '') {
+  const resolved: unknown = value ?? env[envName];
+  if (typeof resolved !== 'string' || resolved.trim() === '') {
     throw new ConfigurationError(
       `${adapter}: no ${option}. Pass { ${option} } to ${adapter}() or set the ${envName} environment variable.`,
     );
   }
   return resolved;
+}
+
+/*
+ * Options checked when an adapter is built. A security option left blank, non-finite or negative
+ * (what `Number(process.env.UNSET)` or an empty `.env` line gives) must never switch its check
+ * off: it is a ConfigurationError naming the option. SECURITY.md lists what each one guards.
+ */
+
+/** The longest timer Node keeps (2^31 - 1 ms); a longer one fires at once, with a warning. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
+/**
+ * A number option that may be 0 (a tolerance, a maximum age): `fallback` when undefined, else a
+ * finite number ≥ 0, else a ConfigurationError naming `option`.
+ */
+export function requireFiniteNonNegative(
+  adapter: string,
+  option: string,
+  value: unknown,
+  fallback: number,
+  unit?: string,
+): number {
+  return numberOption(adapter, option, value, fallback, { min: 0, ...(unit ? { unit } : {}) });
+}
+
+/**
+ * A timeout or delay in milliseconds: `fallback` when undefined, else a finite number from 1 to
+ * 2^31 - 1. 0 is refused too: SDKs read a timeout of 0 as "wait forever".
+ */
+export function requireTimeoutMs(adapter: string, option: string, value: unknown, fallback: number): number {
+  return numberOption(adapter, option, value, fallback, { min: 1, max: LONGEST_TIMER_MS, unit: 'ms' });
+}
+
+/** A whole-number option with a lower bound (a port, a pool size): `fallback` when undefined. */
+export function requireWholeNumber(
+  adapter: string,
+  option: string,
+  value: unknown,
+  fallback: number,
+  range: { readonly min: number; readonly max?: number },
+): number {
+  return numberOption(adapter, option, value, fallback, { integer: true, ...range });
+}
+
+/**
+ * A string option that was given (a secret, a header name): it must hold something other than
+ * white space, or it is a ConfigurationError naming `option`. The value is never quoted back.
+ */
+export function requireNonBlank(adapter: string, option: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    const got = typeof value === 'string' ? 'a blank string' : value === null ? 'null' : typeof value;
+    throw new ConfigurationError(
+      `${adapter}: ${option} must be a non-blank string (got ${got}); set it, or leave the whole feature out`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The provider's `defaults` with the `limits` it was given merged over them, each checked: a NaN
+ * `maxMessageBytes` would let any size through. Counts are whole numbers of at least 1
+ * (`maxAttachments` may be 0).
+ */
+export function requireLimits(
+  adapter: string,
+  limits: ProviderLimits | undefined,
+  defaults: ProviderLimits,
+): ProviderLimits {
+  if (limits === undefined) return { ...defaults };
+  if (typeof limits !== 'object' || limits === null) {
+    throw new ConfigurationError(
+      `${adapter}: limits must be an object such as { maxMessageBytes: 10485760 }`,
+    );
+  }
+  const checked: Array<['maxMessageBytes' | 'maxRecipients' | 'maxAttachments', number]> = [
+    ['maxMessageBytes', 1],
+    ['maxRecipients', 1],
+    ['maxAttachments', 0],
+  ];
+  for (const [name, min] of checked) {
+    if (limits[name] !== undefined) {
+      requireWholeNumber(adapter, `limits.${name}`, limits[name], defaults[name] ?? Infinity, { min });
+    }
+  }
+  return { ...defaults, ...limits };
+}
+
+/** `url` without its trailing slashes. A loop, not `/\/+$/`, which is quadratic on many slashes. */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return url.slice(0, end);
 }
 
 /** Replace every occurrence of each secret (and its base64 form, as in Basic auth) with `[redacted]`. */

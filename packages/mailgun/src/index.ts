@@ -1,28 +1,29 @@
 /**
  * `mailgun(options)`: a mailover provider over mailgun.js. Importing and constructing never throw
- * and never load the SDK; credentials are read and the SDK imported at the first send.
+ * and never load the SDK; credentials are read and the SDK imported at the first send. The files
+ * and their roles are every adapter's: docs/adapters.md.
  */
+import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
 import {
-  type IpMode,
-  lazy,
-  type NormalizedMessage,
-  type ProviderLimits,
-  type ProviderSendContext,
-  type ProviderSendResult,
-  type ProviderV1,
-  raceAbort,
+  defineProvider,
   requireSetting,
-} from '@mailover/core';
-import type { MailgunMessageData, MessagesSendResult } from 'mailgun.js/definitions';
-import { classifyMailgunError, MailgunUnexpectedResponseError } from './errors.js';
+  sendAbortable,
+  UnexpectedResponseError,
+} from '@mailover/core/provider';
+import { MAILGUN_DEFAULT_ENDPOINT, type MailgunClient, mailgunClients } from './client.js';
+import { classifyMailgunError } from './errors.js';
 import { toMailgunRequest } from './mapping.js';
 import { mailgunWebhooks } from './webhooks.js';
 
+export { MAILGUN_DEFAULT_ENDPOINT, type MailgunClient } from './client.js';
 export {
+  type ClassifyMailgunOptions,
   classifyMailgunError,
   MAILGUN_ERROR_TABLE,
   MAILGUN_STATUS_CODES,
+  type MailgunErrorRow,
   MailgunUnexpectedResponseError,
+  parseTryAgainAfter,
 } from './errors.js';
 export { MAILOVER_ID_VARIABLE, toMailgunRequest } from './mapping.js';
 export {
@@ -33,14 +34,7 @@ export {
   verifyMailgunWebhook,
 } from './webhooks.js';
 
-/** The part of a mailgun.js client this adapter uses; `new Mailgun(FormData).client(…)` fits. */
-export interface MailgunClient {
-  readonly messages: {
-    create(domain: string, data: MailgunMessageData): Promise<MessagesSendResult>;
-  };
-}
-
-export interface MailgunOptions {
+export interface MailgunOptions extends CommonProviderOptions {
   /** Mailgun API key. Default: the `MAILGUN_API_KEY` environment variable, read at the first send. */
   readonly apiKey?: string;
   /** Sending domain (`mg.example.com`). Default: the `MAILGUN_DOMAIN` environment variable, read at the first send. */
@@ -51,19 +45,11 @@ export interface MailgunOptions {
   readonly sendingIp?: string;
   /** Send from an IP of this pool (`o:sending-ip-pool`, the pool id). Default: none. */
   readonly sendingIpPool?: string;
-  /** Provider id, unique per mailer. Default `'mailgun'`. */
-  readonly id?: string;
-  /** `'fixed'` when a dedicated IP or pool pins the sending address. Default `'rotating'`. */
-  readonly ip?: IpMode;
-  /** Override the declared limits (merged over Mailgun's). Default: {@link MAILGUN_LIMITS}. */
-  readonly limits?: ProviderLimits;
-  /** Request timeout in milliseconds. Default 30 000. */
-  readonly timeoutMs?: number;
   /** A pre-built mailgun.js client, used instead of building one (then `apiKey` is not needed). Default: none. */
   readonly client?: MailgunClient;
-  /** HTTP webhook signing key; when set, `provider.webhooks` verifies and parses Mailgun webhooks. Default: none. */
+  /** HTTP webhook signing key (non-blank); when set, `provider.webhooks` verifies and parses Mailgun webhooks. Default: none. */
   readonly webhookSigningKey?: string;
-  /** Oldest webhook timestamp accepted, in seconds from now. Default 300. */
+  /** Oldest webhook timestamp accepted, in seconds from now (finite, ≥ 0). Default 300. */
   readonly webhookToleranceSeconds?: number;
 }
 
@@ -76,79 +62,51 @@ export const MAILGUN_LIMITS: ProviderLimits = Object.freeze({
   maxRecipients: 1000,
 });
 
-const DEFAULT_ENDPOINT = 'https://api.mailgun.net';
-const DEFAULT_TIMEOUT_MS = 30_000;
-
 /** A Mailgun provider for `createMailer({ providers: [mailgun({ … })] })`. */
 export function mailgun(options: MailgunOptions = {}): ProviderV1 {
-  let resolvedApiKey: string | undefined;
-  const domain = () => requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
-  const client = lazy(async (): Promise<MailgunClient> => {
-    if (options.client) return options.client;
-    const key = requireSetting('mailgun', 'apiKey', options.apiKey, 'MAILGUN_API_KEY');
-    resolvedApiKey = key;
-    const { default: Mailgun } = await import('mailgun.js');
-    // Node's own FormData: mailgun.js then keeps each attachment Blob's type and bytes.
-    return new Mailgun(FormData).client({
-      username: 'api',
-      key,
-      url: baseUrl(options.endpoint),
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    });
-  });
-
-  return {
-    specificationVersion: 'v1',
+  return defineProvider('mailgun', options, {
+    defaults: { ip: 'rotating', limits: MAILGUN_LIMITS },
     // Every send puts the mailover id in the v:mailover_id variable, which each event echoes back.
     eventsCarryMailoverId: true,
-    id: options.id ?? 'mailgun',
-    kind: 'mailgun',
-    ip: options.ip ?? 'rotating',
-    limits: { ...MAILGUN_LIMITS, ...options.limits },
-    async send(message: NormalizedMessage, context: ProviderSendContext): Promise<ProviderSendResult> {
-      const sendingDomain = domain();
-      const request = toMailgunRequest(message, {
-        ...(context.recipients ? { recipients: context.recipients } : {}),
-        ...(options.sendingIp ? { sendingIp: options.sendingIp } : {}),
-        ...(options.sendingIpPool ? { sendingIpPool: options.sendingIpPool } : {}),
-      });
-      // mailgun.js takes no AbortSignal: stop waiting on abort (the request may still land).
-      const result = await raceAbort(
-        client().then((sdk) => sdk.messages.create(sendingDomain, request)),
-        context.signal,
-      ).catch((error: unknown) => {
-        if (context.signal.aborted && error === context.signal.reason) {
-          throw new DOMException('Mailgun send aborted', 'AbortError');
-        }
-        throw error;
-      });
-      if (typeof result?.id !== 'string' || result.id === '') {
-        throw new MailgunUnexpectedResponseError(result?.status ?? 0, String(result?.message ?? ''));
-      }
-      return { providerMessageId: result.id };
-    },
-    classifyError(error: unknown) {
-      return classifyMailgunError(error, {
-        secrets: [options.apiKey, resolvedApiKey, process.env.MAILGUN_API_KEY, options.webhookSigningKey],
-      });
-    },
-    ...(options.webhookSigningKey
-      ? {
-          webhooks: mailgunWebhooks({
+    webhooks: (providerId) =>
+      options.webhookSigningKey === undefined
+        ? undefined
+        : mailgunWebhooks({
             signingKey: options.webhookSigningKey,
-            providerId: options.id ?? 'mailgun',
-            ...(options.webhookToleranceSeconds !== undefined
-              ? { toleranceSeconds: options.webhookToleranceSeconds }
-              : {}),
+            providerId,
+            toleranceSeconds: options.webhookToleranceSeconds,
           }),
-        }
-      : {}),
-  };
-}
-
-/** mailgun.js appends `/v3/…` itself and keeps any path prefix: drop a trailing `/` or `/v3`. */
-function baseUrl(endpoint: string | undefined): string {
-  if (!endpoint) return DEFAULT_ENDPOINT;
-  return endpoint.replace(/\/+$/, '').replace(/\/v3$/, '');
+    adapter({ timeoutMs }) {
+      const clients = mailgunClients({
+        client: options.client,
+        apiKey: options.apiKey,
+        endpoint: options.endpoint ?? MAILGUN_DEFAULT_ENDPOINT,
+        timeoutMs,
+      });
+      const secrets = () => [
+        options.apiKey,
+        clients.usedApiKey(),
+        process.env.MAILGUN_API_KEY,
+        options.webhookSigningKey,
+      ];
+      return {
+        async send(message, context) {
+          const domain = requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
+          const request = toMailgunRequest(message, {
+            ...(context.recipients ? { recipients: context.recipients } : {}),
+            ...(options.sendingIp ? { sendingIp: options.sendingIp } : {}),
+            ...(options.sendingIpPool ? { sendingIpPool: options.sendingIpPool } : {}),
+          });
+          const result = await sendAbortable('Mailgun', context.signal, async () =>
+            (await clients.client()).messages.create(domain, request),
+          );
+          if (typeof result?.id !== 'string' || result.id === '')
+            throw new UnexpectedResponseError('Mailgun', result?.status ?? 0);
+          return { providerMessageId: result.id };
+        },
+        classifyError: (error) => classifyMailgunError(error, { secrets: secrets() }),
+      };
+    },
+  });
 }
 export { type MailgunSuppressionsOptions, mailgunSuppressions } from './suppressions.js';

@@ -2,7 +2,8 @@
  * NormalizedMessage → the `MailgunMessageData` that mailgun.js posts as multipart/form-data to
  * `POST /v3/:domain/messages`. Pure: no SDK import, no I/O.
  */
-import { type Address, type Attachment, formatAddress, type NormalizedMessage } from '@mailover/core';
+import type { Address, Attachment, NormalizedMessage } from '@mailover/core/provider';
+import { formatAddress } from '@mailover/core/provider';
 import type { MailgunMessageData } from 'mailgun.js/definitions';
 
 /** The `v:` variable carrying mailover's message id, echoed in webhook `user-variables`. */
@@ -66,8 +67,9 @@ function toFile(attachment: Attachment): MailgunFile {
 }
 
 /**
- * The recipients of this attempt. With a `recipients` list, each listed address stays in the
- * field it had; Mailgun requires a `to`, so when none of them was a `to` they all become `to`.
+ * The recipients of this attempt. With a `recipients` list, each listed address the message has
+ * stays in the field it had; Mailgun requires a `to`, so when none of them was a `to` they all
+ * become `to`. Throws when none of the listed addresses is the message's.
  */
 function selectRecipients(
   message: NormalizedMessage,
@@ -80,8 +82,11 @@ function selectRecipients(
   const to = keep(message.to);
   const cc = keep(message.cc);
   const bcc = keep(message.bcc);
-  // Listed addresses the message did not have are still sent to: the caller asked for them.
-  const extra = [...wanted.values()].map((address) => ({ address }));
-  if (to.length + extra.length === 0) return { to: [...cc, ...bcc], cc: [], bcc: [] };
-  return { to: [...to, ...extra], cc, bcc };
+  // Listed addresses the message does not have are left out: a re-send goes only to the stored
+  // message's own recipients, whatever an event named (SECURITY.md).
+  if (to.length + cc.length + bcc.length === 0) {
+    throw new TypeError('mailgun: none of the re-send recipients is a recipient of this message');
+  }
+  if (to.length === 0) return { to: [...cc, ...bcc], cc: [], bcc: [] };
+  return { to, cc, bcc };
 }

@@ -1,39 +1,53 @@
 /**
  * Mailgun webhooks: `POST application/json {signature: {timestamp, token, signature}, "event-data": {…}}`,
- * one event per request (providers.md §3.3–3.4). The signature is HMAC-SHA256 of
+ * one event per request (docs/providers/mailgun.md). The signature is HMAC-SHA256 of
  * `timestamp + token` under the HTTP webhook signing key; it does not cover the event data.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  DeliveryEventType,
+  ProviderWebhooks,
+  SmtpReplyInfo,
+  WebhookContext,
+  WebhookRejection,
+  WebhookRequest,
+} from '@mailover/core/provider';
 import {
-  classifySmtpReply,
-  type DeliveryEvent,
-  type DeliveryEventType,
-  type ProviderWebhooks,
-  type SmtpReplyInfo,
-  type WebhookContext,
-  type WebhookRejection,
-  type WebhookRequest,
-} from '@mailover/core';
+  attemptOf,
+  checkTimestamp,
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  hashEventId,
+  isRecord,
+  readJson,
+  reject,
+  requireJson,
+  requireNonBlank,
+  smtpReplyOf,
+  stringOf as text,
+  webhookTolerance,
+} from '@mailover/core/provider';
 import { MAILOVER_ID_VARIABLE } from './mapping.js';
 
 export interface MailgunWebhookOptions {
-  /** The HTTP webhook signing key (Mailgun control panel → Webhooks). Required. */
+  /** The HTTP webhook signing key (Mailgun control panel → Webhooks). Required, non-blank. */
   readonly signingKey: string;
   /** Provider id written on each event. Default `'mailgun'`. */
   readonly providerId?: string;
-  /** Oldest (or furthest-future) timestamp accepted, in seconds from now. Default 300. */
+  /** Oldest (or furthest-future) timestamp accepted, in seconds from now (finite, ≥ 0). Default 300. */
   readonly toleranceSeconds?: number;
 }
 
-const DEFAULT_TOLERANCE_SECONDS = 300;
+/** A Unix time in seconds as Mailgun sends it: digits only. */
+const UNIX_SECONDS = /^\d{1,12}$/;
 
 /** Verify and parse Mailgun webhooks; `mailgun({ webhookSigningKey })` exposes this as `webhooks`. */
 export function mailgunWebhooks(options: MailgunWebhookOptions): ProviderWebhooks {
   const providerId = options.providerId ?? 'mailgun';
-  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const signingKey = requireNonBlank('mailgun', 'webhookSigningKey', options.signingKey);
+  const toleranceSeconds = webhookTolerance('mailgun', options.toleranceSeconds);
   return {
-    verify: (request, context) =>
-      verifyMailgunWebhook(request, context, options.signingKey, toleranceSeconds),
+    verify: (request, context) => verifyMailgunWebhook(request, context, signingKey, toleranceSeconds),
     parse: (request) => parseMailgunWebhook(request, providerId),
   };
 }
@@ -43,38 +57,41 @@ export async function verifyMailgunWebhook(
   request: WebhookRequest,
   context: WebhookContext,
   signingKey: string,
-  toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
+  toleranceSeconds = DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
 ): Promise<WebhookRejection | null> {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    return { status: 415, reason: `expected application/json, got ${contentType || 'no content type'}` };
-  }
+  // Checked on every call too: this function is public, and a blank key or a NaN window fails open.
+  requireNonBlank('mailgun', 'webhookSigningKey', signingKey);
+  webhookTolerance('mailgun', toleranceSeconds);
+  const notJson = requireJson(request.headers);
+  if (notJson) return notJson;
   const body = readJson(request.body);
-  if (!isRecord(body)) return { status: 400, reason: 'body is not a JSON object' };
+  if (!isRecord(body)) return reject(400, 'body is not a JSON object');
   const signature = body.signature;
-  if (!isRecord(signature)) return { status: 400, reason: 'no signature block' };
+  if (!isRecord(signature)) return reject(400, 'no signature block');
   const timestamp =
     typeof signature.timestamp === 'number' ? String(signature.timestamp) : signature.timestamp;
   const { token, signature: digest } = signature;
   if (typeof timestamp !== 'string' || typeof token !== 'string' || typeof digest !== 'string') {
-    return { status: 400, reason: 'signature block lacks timestamp, token or signature' };
+    return reject(400, 'signature block lacks timestamp, token or signature');
   }
-  if (!isRecord(body['event-data'])) return { status: 400, reason: 'no event-data' };
+  if (!isRecord(body['event-data'])) return reject(400, 'no event-data');
+  // The HMAC covers timestamp + token with no separator: a timestamp that Number() reads the same
+  // in another spelling ("1700000000e0", " 1700000000", "0x…") would move the boundary and let a
+  // signed pair come back as a new token.
+  if (!UNIX_SECONDS.test(timestamp)) return reject(401, 'timestamp is not a unix time in digits');
 
   const expected = createHmac('sha256', signingKey)
     .update(timestamp + token)
     .digest();
   const given = /^[0-9a-f]+$/i.test(digest) ? Buffer.from(digest, 'hex') : Buffer.alloc(0);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { status: 401, reason: 'signature does not match' };
+    return reject(401, 'signature does not match');
   }
-  const seconds = Number(timestamp);
-  if (!Number.isFinite(seconds) || Math.abs(context.now() / 1000 - seconds) > toleranceSeconds) {
-    return { status: 401, reason: 'timestamp outside the accepted window' };
-  }
+  const stale = checkTimestamp(Number(timestamp), context.now(), toleranceSeconds);
+  if (stale) return stale;
   // Remembered past the window's both edges, so a token cannot come back while still fresh.
   const first = await context.rememberOnce(`mailgun:${token}`, 2 * toleranceSeconds * 1000);
-  if (!first) return { status: 401, reason: 'token already used (replay)' };
+  if (!first) return reject(401, 'token already used (replay)');
   return null;
 }
 
@@ -164,7 +181,7 @@ function toDeliveryEvent(event: Record<string, unknown>, providerId: string): De
   const envelope = isRecord(event.envelope) ? event.envelope : {};
   const messageId = text(headers['message-id']);
   const mailoverId = variables[MAILOVER_ID_VARIABLE];
-  const attempt = Number(status?.['attempt-no']);
+  const attempt = attemptOf(status?.['attempt-no']);
   const sendingIp = text(envelope['sending-ip']);
   const smtp = status ? smtpReply(status) : undefined;
   const seconds = Number(event.timestamp);
@@ -178,9 +195,9 @@ function toDeliveryEvent(event: Record<string, unknown>, providerId: string): De
     recipient: text(event.recipient) ?? '',
     time: Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0,
     ...(smtp ? { smtp } : {}),
-    ...(Number.isInteger(attempt) && attempt > 0 ? { attempt } : {}),
+    ...(attempt ? { attempt } : {}),
     ...(sendingIp ? { sendingIp } : {}),
-    eventId: text(event.id) ?? `sha256:${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`,
+    eventId: text(event.id) ?? hashEventId(event),
     raw: event,
   };
 }
@@ -191,29 +208,7 @@ function smtpReply(status: Record<string, unknown>): SmtpReplyInfo | undefined {
   const basic = Number.isInteger(code) && code >= 200 && code < 600 ? code : undefined;
   const enhanced = text(status['enhanced-code']);
   const words = text(status.message) || text(status.description) || '';
-  if (basic === undefined && words === '') return undefined;
   const parts = [basic, enhanced && !words.startsWith(enhanced) ? enhanced : undefined, words];
   const reply = parts.filter((part) => part !== undefined && part !== '').join(' ');
-  return {
-    ...(basic !== undefined ? { basic } : {}),
-    ...(enhanced ? { enhanced } : {}),
-    text: reply,
-    classification: classifySmtpReply(reply),
-  };
-}
-
-function readJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return smtpReplyOf(reply, { ...(basic !== undefined ? { basic } : {}), ...(enhanced ? { enhanced } : {}) });
 }

@@ -31,8 +31,12 @@ describe('toMailgunRequest', () => {
     }
   });
 
-  it('still sends to a re-send recipient the message did not list', () => {
-    const request = toMailgunRequest(testMessage(), { recipients: ['New@Example.edu'] });
-    expect(request.to).toEqual(['New@Example.edu']);
+  it('never sends to a re-send recipient the message did not list (issue #12)', () => {
+    const message = testMessage();
+    const own = message.to[0]!.address;
+    const request = toMailgunRequest(message, { recipients: ['New@Example.edu', own.toUpperCase()] });
+    expect(JSON.stringify([request.to, request.cc, request.bcc])).not.toContain('New@Example.edu');
+    expect(String(request.to)).toContain(own);
+    expect(() => toMailgunRequest(message, { recipients: ['New@Example.edu'] })).toThrow(/not|none/);
   });
 });

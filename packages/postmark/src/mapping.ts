@@ -2,7 +2,8 @@
  * NormalizedMessage → the body of Postmark's `POST /email`, as the `postmark` SDK's `Message`
  * model spells it. Pure: no SDK import, no I/O.
  */
-import { type Address, formatAddress, type NormalizedMessage } from '@mailover/core';
+import type { Address, NormalizedMessage } from '@mailover/core/provider';
+import { formatAddress } from '@mailover/core/provider';
 import type { Models } from 'postmark';
 
 /** The metadata key that carries mailover's message id, echoed back on every webhook. */

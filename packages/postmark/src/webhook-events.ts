@@ -3,12 +3,8 @@
  * (`RecordType`: Delivery, Bounce, SpamComplaint, Open, Click, SubscriptionChange).
  * Postmark gives no attempt number and no sending IP on any record, so neither is ever set.
  */
-import {
-  classifySmtpReply,
-  type DeliveryEvent,
-  type DeliveryEventType,
-  type SmtpReplyInfo,
-} from '@mailover/core';
+import type { DeliveryEvent, DeliveryEventType, SmtpReplyInfo } from '@mailover/core/provider';
+import { classifySmtpReply } from '@mailover/core/provider';
 import { MAILOVER_ID_KEY } from './mapping.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Postmark webhooks. Postmark signs nothing (providers.md §4.4): a webhook is authentic when it
+ * Postmark webhooks. Postmark signs nothing (docs/providers/postmark.md): a webhook is authentic when it
  * carries the HTTP Basic credentials and/or the secret header configured on the webhook (its
  * `HttpAuth` and `HttpHeaders`). Those are checked in constant time before the body is read.
  * The body itself is not covered by any secret: only TLS protects it in transit.
@@ -11,7 +11,13 @@ import type {
   WebhookContext,
   WebhookRejection,
   WebhookRequest,
-} from '@mailover/core';
+} from '@mailover/core/provider';
+import {
+  ConfigurationError,
+  requireFiniteNonNegative,
+  requireNonBlank,
+  webhookTolerance,
+} from '@mailover/core/provider';
 import { postmarkEventTime, toDeliveryEvent } from './webhook-events.js';
 
 /** A credential Postmark sends with every webhook: Basic auth, or a custom header with a secret value. */
@@ -24,7 +30,9 @@ export interface PostmarkWebhookOptions {
   readonly providerId: string;
   /** Every credential given must be present and right. */
   readonly auth: PostmarkWebhookAuth | readonly PostmarkWebhookAuth[];
-  /** Refuse records whose own time is older than this, in ms; `Infinity` turns it off. Default: 24 h. */
+  /** Refuse records whose own time is older than this, in seconds (finite, ≥ 0). Default: 86 400 (a day). */
+  readonly toleranceSeconds?: number;
+  /** @deprecated Use `toleranceSeconds` (the name every adapter uses); kept for one release. In ms. */
   readonly maxAgeMs?: number;
 }
 
@@ -40,9 +48,19 @@ interface Check {
 
 /** `verify` and `parse` for Postmark webhook requests. */
 export function postmarkWebhooks(options: PostmarkWebhookOptions): ProviderWebhooks {
-  const checks = (Array.isArray(options.auth) ? options.auth : [options.auth]).map(toCheck);
-  if (checks.length === 0) throw new TypeError('postmark: webhookAuth needs at least one credential');
-  const maxAgeMs = options.maxAgeMs ?? DEFAULT_WEBHOOK_MAX_AGE_MS;
+  const given: readonly unknown[] = Array.isArray(options.auth) ? options.auth : [options.auth];
+  if (given.length === 0) {
+    throw new ConfigurationError(
+      'postmark: webhookAuth needs at least one credential: { username, password } or { header, value }',
+    );
+  }
+  const checks = given.map((auth, index) =>
+    toCheck(auth, Array.isArray(options.auth) ? `webhookAuth[${index}]` : 'webhookAuth'),
+  );
+  const maxAgeMs =
+    options.toleranceSeconds !== undefined || options.maxAgeMs === undefined
+      ? webhookTolerance('postmark', options.toleranceSeconds, DEFAULT_WEBHOOK_MAX_AGE_MS / 1000) * 1000
+      : requireFiniteNonNegative('postmark', 'webhookMaxAgeMs', options.maxAgeMs, 0, 'ms');
 
   return {
     async verify(request: WebhookRequest, context: WebhookContext): Promise<WebhookRejection | null> {
@@ -63,7 +81,7 @@ export function postmarkWebhooks(options: PostmarkWebhookOptions): ProviderWebho
         const time = postmarkEventTime(record);
         if (time === undefined) return { status: 400, reason: 'the record carries no readable time' };
         if (context.now() - time > maxAgeMs)
-          return { status: 401, reason: 'stale record: older than maxAgeMs' };
+          return { status: 401, reason: 'stale record: older than webhookToleranceSeconds' };
         return null;
       } catch {
         return { status: 400, reason: 'unreadable webhook request' };
@@ -83,18 +101,43 @@ export function postmarkWebhooks(options: PostmarkWebhookOptions): ProviderWebho
   };
 }
 
-function toCheck(auth: PostmarkWebhookAuth): Check {
-  if ('username' in auth) {
+/**
+ * A credential, checked when the provider is built: a blank or missing part (a password read from
+ * an unset variable) would make `undefined:undefined` or ` : ` the secret anyone can send.
+ */
+function toCheck(auth: unknown, option: string): Check {
+  if (typeof auth !== 'object' || auth === null) {
+    throw new ConfigurationError(`postmark: ${option} must be { username, password } or { header, value }`);
+  }
+  if ('username' in auth || 'password' in auth) {
+    const { username, password } = auth as { username?: unknown; password?: unknown };
+    const user = requireNonBlank('postmark', `${option}.username`, username);
+    // Basic auth splits at the first colon: a colon in the user name would move the boundary.
+    if (user.includes(':')) {
+      throw new ConfigurationError(
+        `postmark: ${option}.username must not contain ':' (Basic auth splits there)`,
+      );
+    }
+    const pass = requireNonBlank('postmark', `${option}.password`, password);
     return {
       header: 'authorization',
-      digest: digestOf(`${auth.username}:${auth.password}`),
+      digest: digestOf(`${user}:${pass}`),
       read: (value) => {
         const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(value)?.[1];
         return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
       },
     };
   }
-  return { header: auth.header.toLowerCase(), digest: digestOf(auth.value), read: (value) => value };
+  const { header, value: secret } = auth as { header?: unknown; value?: unknown };
+  const name = requireNonBlank('postmark', `${option}.header`, header).trim().toLowerCase();
+  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) {
+    throw new ConfigurationError(`postmark: ${option}.header is not a valid HTTP header name`);
+  }
+  return {
+    header: name,
+    digest: digestOf(requireNonBlank('postmark', `${option}.value`, secret)),
+    read: (value) => value,
+  };
 }
 
 /** Compare equal-length digests, so neither the secret's length nor its prefix leaks through timing. */

@@ -142,7 +142,7 @@ describe('classifyPostmarkError', () => {
 
   it('scrubs the given secrets out of the message', () => {
     const error = new Errors.UnknownError('token abcd-secret-1234 was refused', 0, 400);
-    const result = classifyPostmarkError(error, ['abcd-secret-1234']);
+    const result = classifyPostmarkError(error, { secrets: ['abcd-secret-1234'] });
     expect(result.message).not.toContain('abcd-secret-1234');
     expect(result.message).toContain('[redacted]');
   });

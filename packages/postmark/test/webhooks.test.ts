@@ -274,18 +274,24 @@ describe('postmark webhooks: the sandbox builder', () => {
     expect(rejection?.reason).toEqual(expect.any(String));
   });
 
-  it('accepts old records when the age check is off', async () => {
+  it('accepts old records within a long maximum age, and never lets Infinity switch the check off', async () => {
     const provider = postmark({
       webhookAuth: { header: keys.header.name, value: keys.header.value },
-      webhookMaxAgeMs: Number.POSITIVE_INFINITY,
+      webhookMaxAgeMs: 2 * 365 * 24 * 60 * 60 * 1000,
     });
     const old = asRequest(build({ time: NOW - 365 * 24 * 60 * 60 * 1000 }));
     expect(await provider.webhooks?.verify(old, context)).toBeNull();
+    expect(() =>
+      postmark({
+        webhookAuth: { header: keys.header.name, value: keys.header.value },
+        webhookMaxAgeMs: Number.POSITIVE_INFINITY,
+      }),
+    ).toThrow(/webhookMaxAgeMs/);
   });
 
-  it('has no webhooks unless credentials are configured', () => {
+  it('has no webhooks unless credentials are configured; an empty list of them is a configuration error', () => {
     expect(postmark().webhooks).toBeUndefined();
-    expect(postmark({ webhookAuth: [] }).webhooks).toBeUndefined();
+    expect(() => postmark({ webhookAuth: [] })).toThrow(/webhookAuth needs at least one credential/);
   });
 
   it('never throws on random bytes and headers', async () => {

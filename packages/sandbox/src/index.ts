@@ -57,3 +57,12 @@ export {
 export type { SmtpDeliveryOptions } from './smtp-delivery.js';
 export * from './simulation/index.js';
 export { scaledClock, type SimulatedDeliveryOptions } from './simulated-delivery.js';
+export { adapterOptionsFor } from './server.js';
+export { type SandboxAdapterSettings, sandboxTarget } from './conformance.js';
+export {
+  buildResendWebhook,
+  generateResendWebhookKeys,
+  type ResendWebhookBuildOptions,
+  type ResendWebhookKeys,
+  signResendWebhook,
+} from './webhooks/resend.js';

@@ -49,6 +49,8 @@ export interface SandboxWebhooks {
     readonly sendgrid: { readonly webhookPublicKey: string };
     /** For `mailgun({ ... })`: the HTTP webhook signing key. */
     readonly mailgun: { readonly webhookSigningKey: string };
+    /** For `resend({ ... })`: the webhook's signing secret (`whsec_…`). */
+    readonly resend: { readonly webhookSecret: string };
     /** For `postmark({ ... })`: the basic-auth credentials the webhook URL carries. */
     readonly postmark: { readonly webhookAuth: { readonly username: string; readonly password: string } };
     /** A function: SES keys need `openssl`, so they are made on first use. */
@@ -100,6 +102,7 @@ export const DEFAULT_CREDENTIALS: SandboxCredentials = {
   },
   mailgun: { apiKey: 'key-sandbox', domain: 'mg.sandbox.test' },
   postmark: { serverToken: 'sandbox-server-token', accountToken: DEFAULT_POSTMARK_ACCOUNT_TOKEN },
+  resend: { apiKey: 're_sandbox_api_key' },
 };
 
 /** Start the sandbox on loopback. Resolves once it is listening. */
@@ -213,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ses: `${base}/ses`,
       mailgun: `${base}/mailgun`,
       postmark: `${base}/postmark`,
+      resend: `${base}/resend`,
     },
     credentials,
     url: base,
@@ -224,24 +228,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       keys,
       deliveries: dispatcher.deliveries,
       settled: () => dispatcher.settled(),
-      adapterOptions: {
-        sendgrid: { webhookPublicKey: keys.sendgrid.publicKey },
-        mailgun: { webhookSigningKey: keys.mailgun.signingKey },
-        postmark: { webhookAuth: { username: keys.postmark.username, password: keys.postmark.password } },
-        ses: () => {
-          const ses = keys.ses();
-          return {
-            webhook: {
-              fetchCertificate: async (url: string) => {
-                if (url !== ses.certificateUrl) throw new Error(`unexpected certificate URL ${url}`);
-                return ses.certificatePem;
-              },
-              issuerCertificates: [ses.caCertificatePem],
-              topicArns: [ses.topicArn],
-            },
-          };
-        },
-      },
+      adapterOptions: adapterOptionsFor(keys),
     },
     reset() {
       messages.length = 0;
@@ -256,6 +243,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   };
   return sandbox;
+}
+
+/** The adapter options that make each adapter verify webhooks signed with `keys`. */
+export function adapterOptionsFor(keys: SandboxWebhookKeys): SandboxWebhooks['adapterOptions'] {
+  return {
+    sendgrid: { webhookPublicKey: keys.sendgrid.publicKey },
+    mailgun: { webhookSigningKey: keys.mailgun.signingKey },
+    postmark: { webhookAuth: { username: keys.postmark.username, password: keys.postmark.password } },
+    resend: { webhookSecret: keys.resend.secret },
+    ses: () => {
+      const ses = keys.ses();
+      return {
+        webhook: {
+          fetchCertificate: async (url: string) => {
+            if (url !== ses.certificateUrl) throw new Error(`unexpected certificate URL ${url}`);
+            return ses.certificatePem;
+          },
+          issuerCertificates: [ses.caCertificatePem],
+          topicArns: [ses.topicArn],
+        },
+      };
+    },
+  };
 }
 
 const emptyRequest = { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) };

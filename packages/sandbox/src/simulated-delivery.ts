@@ -26,6 +26,7 @@ const PROVIDER_OCTETS: Readonly<Record<SandboxProviderKind, number>> = {
   ses: 2,
   mailgun: 3,
   postmark: 4,
+  resend: 5,
 };
 
 /** Real time, sped up: `now()` runs `scale` times faster than the wall clock, and so does `sleep`. */

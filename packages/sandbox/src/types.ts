@@ -1,8 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The provider APIs the sandbox stands in for. */
-export type SandboxProviderKind = 'sendgrid' | 'ses' | 'mailgun' | 'postmark';
-export const SANDBOX_PROVIDERS: readonly SandboxProviderKind[] = ['sendgrid', 'ses', 'mailgun', 'postmark'];
+export type SandboxProviderKind = 'sendgrid' | 'ses' | 'mailgun' | 'postmark' | 'resend';
+export const SANDBOX_PROVIDERS: readonly SandboxProviderKind[] = [
+  'sendgrid',
+  'ses',
+  'mailgun',
+  'postmark',
+  'resend',
+];
 
 /** What the sandbox accepts as valid credentials (and hands out in `sandbox.credentials`). */
 export interface SandboxCredentials {
@@ -14,6 +20,8 @@ export interface SandboxCredentials {
   readonly mailgun: { readonly apiKey: string; readonly domain: string };
   /** Postmark's server token (`X-Postmark-Server-Token`) and account token (`X-Postmark-Account-Token`, domain APIs; default `sandbox-account-token`). */
   readonly postmark: { readonly serverToken: string; readonly accountToken?: string };
+  /** Resend's API key (`Authorization: Bearer`). */
+  readonly resend: { readonly apiKey: string };
 }
 
 /** An address as the provider received it. */

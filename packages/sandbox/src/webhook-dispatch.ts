@@ -18,6 +18,7 @@ import {
   generateSendGridWebhookKeys,
   type SendGridWebhookKeys,
 } from './webhooks/sendgrid.js';
+import { buildResendWebhook, generateResendWebhookKeys, type ResendWebhookKeys } from './webhooks/resend.js';
 import { buildSesWebhook, generateSesWebhookKeys, type SesWebhookKeys } from './webhooks/ses.js';
 
 /** One thing that happens to one recipient after the provider accepted the message. */
@@ -53,6 +54,7 @@ export interface SandboxWebhookKeys {
   readonly sendgrid: SendGridWebhookKeys;
   readonly mailgun: MailgunWebhookKeys;
   readonly postmark: PostmarkWebhookKeys;
+  readonly resend: ResendWebhookKeys;
   /** Generated on first use (it needs the `openssl` CLI). */
   readonly ses: () => SesWebhookKeys;
 }
@@ -131,6 +133,7 @@ export function generateSandboxWebhookKeys(): SandboxWebhookKeys {
     sendgrid: generateSendGridWebhookKeys(),
     mailgun: generateMailgunWebhookKeys(),
     postmark: generatePostmarkWebhookKeys(),
+    resend: generateResendWebhookKeys(),
     ses: () => {
       ses ??= generateSesWebhookKeys();
       return ses;
@@ -153,6 +156,8 @@ export function buildWebhook(
       return buildMailgunWebhook([event], keys.mailgun);
     case 'postmark':
       return buildPostmarkWebhook([event], keys.postmark);
+    case 'resend':
+      return buildResendWebhook(event, keys.resend);
   }
 }
 

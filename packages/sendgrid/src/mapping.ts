@@ -2,7 +2,7 @@
  * NormalizedMessage → the data object `@sendgrid/mail` sends (its camelCase form; the SDK's Mail
  * helper turns it into the v3 Mail Send JSON). Pure: no SDK import, no I/O.
  */
-import type { Address, Attachment, NormalizedMessage } from '@mailover/core';
+import type { Address, Attachment, NormalizedMessage } from '@mailover/core/provider';
 import type { AttachmentJSON } from '@sendgrid/helpers/classes/attachment.js';
 import type { MailContent, MailDataRequired } from '@sendgrid/helpers/classes/mail.js';
 

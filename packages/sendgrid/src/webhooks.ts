@@ -1,18 +1,29 @@
 /**
  * SendGrid's Signed Event Webhook: ECDSA P-256 / SHA-256 over `timestamp + raw body`
- * (reference/providers.md §1.3–1.4), and its JSON array of events → DeliveryEvent[].
+ * (docs/providers/sendgrid.md), and its JSON array of events → DeliveryEvent[].
  */
-import { createHash, createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
+import type {
+  DeliveryEvent,
+  DeliveryEventType,
+  ProviderWebhooks,
+  SmtpReplyInfo,
+  WebhookRequest,
+} from '@mailover/core/provider';
 import {
+  attemptOf,
   ConfigurationError,
-  classifySmtpReply,
-  type DeliveryEvent,
-  type DeliveryEventType,
-  type ProviderWebhooks,
-  type SmtpReplyInfo,
-  type WebhookRejection,
-  type WebhookRequest,
-} from '@mailover/core';
+  checkTimestamp,
+  hashEventId,
+  isRecord,
+  readJson,
+  reject,
+  requireJson,
+  requireNonBlank,
+  webhookTolerance,
+  smtpReplyOf,
+  stringOf,
+} from '@mailover/core/provider';
 import { MAILOVER_ID_ARG } from './mapping.js';
 
 export const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
@@ -36,7 +47,7 @@ export const SENDGRID_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> =
 export interface SendGridWebhookOptions {
   /** The Signed Event Webhook's verification key: base64 DER, as SendGrid shows it, or PEM. */
   readonly publicKey: string;
-  /** Oldest (and furthest future) timestamp accepted, in seconds. Default: 300. */
+  /** Oldest (and furthest future) timestamp accepted, in seconds (finite, ≥ 0). Default: 300. */
   readonly toleranceSeconds?: number;
   /** The provider id put on each event. Default: `'sendgrid'`. */
   readonly providerId?: string;
@@ -44,10 +55,8 @@ export interface SendGridWebhookOptions {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function toKey(publicKey: string): KeyObject {
+  requireNonBlank('sendgrid', 'webhookPublicKey', publicKey);
   try {
     if (publicKey.includes('-----BEGIN')) return createPublicKey(publicKey);
     return createPublicKey({ key: Buffer.from(publicKey.trim(), 'base64'), format: 'der', type: 'spki' });
@@ -58,59 +67,27 @@ function toKey(publicKey: string): KeyObject {
   }
 }
 
-const reject = (status: WebhookRejection['status'], reason: string): WebhookRejection => ({ status, reason });
-
 /** The body's events, or undefined when it is not SendGrid's JSON array of objects. */
 function readEvents(body: Uint8Array): Json[] | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parsed) || !parsed.every(isObject)) return undefined;
-  return parsed;
+  const parsed = readJson(body);
+  return Array.isArray(parsed) && parsed.every(isRecord) ? parsed : undefined;
 }
-
-const stringOf = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
 
 /** The SMTP reply an event carries: `response` on deferred/delivered, `reason` + `status` on bounces. */
 function smtpOf(event: Json, type: DeliveryEventType): SmtpReplyInfo | undefined {
   const text = stringOf(event.response) ?? stringOf(event.reason);
-  if (!text) return undefined;
-  const basicMatch = /^\s*([2-5]\d\d)\b/.exec(text);
   // A drop reason ("Bounced Address") is SendGrid's own words, not a server's reply.
-  if (type === 'dropped' && !basicMatch) return undefined;
-  let classification: SmtpReplyInfo['classification'];
-  try {
-    classification = classifySmtpReply(text);
-  } catch {
-    return undefined; // parse() must not throw on any body, whatever the classifier does.
-  }
-  const basic = classification.basic || (basicMatch ? Number(basicMatch[1]) : undefined);
+  if (!text || (type === 'dropped' && !/^\s*[2-5]\d\d\b/.test(text))) return undefined;
   const status = stringOf(event.status);
   const enhanced =
-    classification.enhanced ??
-    /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ??
-    (status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined);
-  return {
-    ...(basic ? { basic } : {}),
-    ...(enhanced ? { enhanced } : {}),
-    text,
-    classification,
-  };
+    status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) && !/\b[245]\.\d{1,3}\.\d{1,3}\b/.test(text);
+  return smtpReplyOf(text, enhanced ? { enhanced: status } : {});
 }
 
 /** SendGrid's id is `<X-Message-Id>.filter…`: the part before the first dot is what the send returned. */
 function providerMessageIdOf(event: Json): string | undefined {
   const id = stringOf(event.sg_message_id);
   return id?.split('.')[0] || undefined;
-}
-
-function attemptOf(value: unknown): number | undefined {
-  const attempt = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-  return Number.isInteger(attempt) && attempt > 0 ? attempt : undefined;
 }
 
 function toDeliveryEvent(event: Json, provider: string): DeliveryEvent {
@@ -133,33 +110,29 @@ function toDeliveryEvent(event: Json, provider: string): DeliveryEvent {
     ...(smtp ? { smtp } : {}),
     ...(attempt ? { attempt } : {}),
     ...(sendingIp ? { sendingIp } : {}),
-    eventId:
-      stringOf(event.sg_event_id) ??
-      `sha256:${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`,
+    eventId: stringOf(event.sg_event_id) ?? hashEventId(event),
     raw: event,
   };
 }
 
 /** Verify and parse SendGrid's Signed Event Webhook. */
 export function sendgridWebhooks(options: SendGridWebhookOptions): ProviderWebhooks {
-  let key: KeyObject | undefined;
-  const toleranceMs = (options.toleranceSeconds ?? 300) * 1000;
+  // Checked when the provider is built: a key that does not parse, or a NaN tolerance (which would
+  // let every timestamp through), is a ConfigurationError now, not a failure at the first webhook.
+  const key = toKey(options.publicKey);
+  const toleranceSeconds = webhookTolerance('sendgrid', options.toleranceSeconds);
   const provider = options.providerId ?? 'sendgrid';
 
   return {
     async verify(request: WebhookRequest, context) {
-      key ??= toKey(options.publicKey);
-      const contentType = request.headers.get('content-type') ?? '';
-      if (!/^application\/json\b/i.test(contentType.trim())) {
-        return reject(415, `expected application/json, got ${contentType || 'no content type'}`);
-      }
+      const notJson = requireJson(request.headers);
+      if (notJson) return notJson;
       const signature = request.headers.get(SENDGRID_SIGNATURE_HEADER);
       const timestamp = request.headers.get(SENDGRID_TIMESTAMP_HEADER);
       if (!signature || !timestamp) return reject(401, 'missing signature or timestamp header');
       if (!/^\d{1,12}$/.test(timestamp)) return reject(401, 'timestamp header is not a unix time');
-      if (Math.abs(context.now() - Number(timestamp) * 1000) > toleranceMs) {
-        return reject(401, 'timestamp outside the tolerance window (stale or replayed)');
-      }
+      const stale = checkTimestamp(Number(timestamp), context.now(), toleranceSeconds);
+      if (stale) return stale;
       let authentic = false;
       try {
         authentic = verifySignature(

@@ -30,7 +30,7 @@ function axiosError(code: string, message: string, name = 'AxiosError') {
   });
 }
 
-const classify = (error: unknown) => classifySendGridError(error, [], NOW);
+const classify = (error: unknown) => classifySendGridError(error, { now: NOW });
 
 describe('classifySendGridError: SendGrid answers (providers.md §5.2 rows)', () => {
   const rows: [string, unknown, Partial<ProviderFailure>][] = [
@@ -117,10 +117,10 @@ describe('classifySendGridError: SendGrid answers (providers.md §5.2 rows)', ()
     const failure = classify(
       responseError(503, 'Service Unavailable', '<html><body><h1>503 Service Unavailable</h1></body></html>'),
     );
-    expect(failure.message).toBe('SendGrid answered 503 Service Unavailable: 503 Service Unavailable');
+    expect(failure.message).toBe('SendGrid: answered 503 Service Unavailable: 503 Service Unavailable');
     expect(
       classify(responseError(400, 'Bad Request', sendgridBody('The subject is required.'))).message,
-    ).toBe('SendGrid answered 400 Bad Request: The subject is required.');
+    ).toBe('SendGrid: answered 400 Bad Request: The subject is required.');
   });
 });
 

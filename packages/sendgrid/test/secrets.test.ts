@@ -116,7 +116,7 @@ describe('sendgrid: no API key in any classified failure', () => {
         ],
       },
     } as never);
-    const failure = classifySendGridError(echoed, [CANARY]);
+    const failure = classifySendGridError(echoed, { secrets: [CANARY] });
     expect(failure.message).toContain('[redacted]');
     expectNoSecret(failure);
   });

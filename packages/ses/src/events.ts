@@ -3,12 +3,8 @@
  * `notificationType`) → normalized DeliveryEvents, one per recipient. Pure.
  */
 import { createHash } from 'node:crypto';
-import {
-  classifySmtpReply,
-  type DeliveryEvent,
-  type DeliveryEventType,
-  type SmtpReplyInfo,
-} from '@mailover/core';
+import type { DeliveryEvent, DeliveryEventType, SmtpReplyInfo } from '@mailover/core/provider';
+import { classifySmtpReply } from '@mailover/core/provider';
 import { decodeTagValue, MAILOVER_ID_TAG } from './tags.js';
 
 type Json = Record<string, any>;

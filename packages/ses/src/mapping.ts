@@ -3,8 +3,8 @@
  * `Attachments` carry custom headers and files, so no MIME is built here.
  */
 import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import type { Address, NormalizedMessage } from '@mailover/core';
-import { formatAddress } from '@mailover/core';
+import type { Address, NormalizedMessage } from '@mailover/core/provider';
+import { formatAddress } from '@mailover/core/provider';
 import { toSesTags } from './tags.js';
 
 export interface SesRequestOptions {

@@ -213,9 +213,9 @@ describe('classifySesError: the error table', () => {
   });
 
   it('scrubs the given secrets from the message', () => {
-    const failure = classifySesError(new Error('key wJalrXUtnFEMI/K7MDENG in text'), [
-      'wJalrXUtnFEMI/K7MDENG',
-    ]);
+    const failure = classifySesError(new Error('key wJalrXUtnFEMI/K7MDENG in text'), {
+      secrets: ['wJalrXUtnFEMI/K7MDENG'],
+    });
     expect(failure.message).not.toContain('wJalrXUtnFEMI/K7MDENG');
     expect(failure.message).toContain('[redacted]');
   });

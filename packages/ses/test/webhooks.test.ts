@@ -312,6 +312,7 @@ describe('ses webhooks: sandbox SNS notifications', () => {
 describe('ses webhooks: robustness', () => {
   const webhooks = ses({
     webhook: {
+      topicArns: ['arn:aws:sns:us-east-1:123456789012:robustness'],
       fetchCertificate: async () => {
         throw new Error('no network in this test');
       },

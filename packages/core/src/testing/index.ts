@@ -8,3 +8,14 @@ export {
 } from './mock-provider.js';
 export { type MockWebhookEvent, mockWebhooks } from './mock-webhooks.js';
 export { VirtualClock } from './virtual-clock.js';
+export {
+  CONFORMANCE_MESSAGE,
+  type ConformanceEvent,
+  type ConformanceFault,
+  type ConformanceWebhook,
+  DEFAULT_FAULT_EXPECTATIONS,
+  type FaultExpectation,
+  type ProviderTestTarget,
+  type ReceivedMessage,
+  testProvider,
+} from './conformance/test-provider.js';

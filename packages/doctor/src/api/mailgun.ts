@@ -2,6 +2,7 @@
  * Mailgun `GET /v4/domains/{name}` through mailgun.js: the domain's state and the DNS records it
  * expects. https://documentation.mailgun.com/docs/mailgun/api-reference/send/mailgun/domains/get-v4-domains--name-
  */
+import { withoutTrailingSlashes } from '@mailover/core';
 import type { ExpectedDkim, ProviderFacts } from '../facts.js';
 import type { ApiRequest } from './index.js';
 
@@ -10,7 +11,10 @@ export async function mailgunFacts(request: ApiRequest<{ apiKey: string }>): Pro
   const client = new Mailgun(FormData).client({
     username: 'api',
     key: request.credentials.apiKey,
-    url: (request.provider.endpoint ?? 'https://api.mailgun.net').replace(/\/+$/, '').replace(/\/v[34]$/, ''),
+    url: withoutTrailingSlashes(request.provider.endpoint ?? 'https://api.mailgun.net').replace(
+      /\/v[34]$/,
+      '',
+    ),
     timeout: request.timeoutMs,
   });
   const name = (request.provider.sendingDomain ?? request.domain).toLowerCase();

@@ -3,6 +3,7 @@
  * `/domains/{id}`) and, for a single address, `GET /senders`.
  * https://postmarkapp.com/developer/api/domains-api, https://postmarkapp.com/developer/api/signatures-api
  */
+import { withoutTrailingSlashes } from '@mailover/core';
 import type { ProviderFacts } from '../facts.js';
 import type { ApiRequest } from './index.js';
 
@@ -13,7 +14,7 @@ export async function postmarkFacts(request: ApiRequest<{ accountToken: string }
     ...(endpoint
       ? {
           useHttps: endpoint.protocol === 'https:',
-          requestHost: `${endpoint.host}${endpoint.pathname.replace(/\/+$/, '')}`,
+          requestHost: `${endpoint.host}${withoutTrailingSlashes(endpoint.pathname)}`,
         }
       : {}),
     timeout: request.timeoutMs / 1000,

@@ -2,6 +2,7 @@
  * SES v2 `GetEmailIdentity` through @aws-sdk/client-sesv2: verified for sending, Easy DKIM tokens,
  * custom MAIL FROM. https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetEmailIdentity.html
  */
+import { withoutTrailingSlashes } from '@mailover/core';
 import type { ProviderFacts } from '../facts.js';
 import type { DoctorCredentials } from '../types.js';
 import type { ApiRequest } from './index.js';
@@ -14,7 +15,7 @@ export async function sesFacts(
   const client = new SESv2Client({
     region,
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    ...(request.provider.endpoint ? { endpoint: request.provider.endpoint.replace(/\/+$/, '') } : {}),
+    ...(request.provider.endpoint ? { endpoint: withoutTrailingSlashes(request.provider.endpoint) } : {}),
     maxAttempts: 1,
     requestHandler: {
       requestTimeout: request.timeoutMs,

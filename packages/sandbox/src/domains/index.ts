@@ -18,6 +18,8 @@ export const domainApis: Readonly<Record<SandboxProviderKind, DomainApi>> = {
   ses: sesIdentities,
   mailgun: mailgunDomains,
   postmark: postmarkDomains,
+  // Resend's domain API is not simulated yet: its requests fall through to the send API (404).
+  resend: () => undefined,
 };
 
 export { DEFAULT_POSTMARK_ACCOUNT_TOKEN } from './postmark.js';

@@ -1,6 +1,7 @@
 import type { ProviderSimulator, SandboxProviderKind } from '../types.js';
 import { mailgunSimulator } from './mailgun.js';
 import { postmarkSimulator } from './postmark.js';
+import { resendSimulator } from './resend.js';
 import { sendgridSimulator } from './sendgrid.js';
 import { sesSimulator } from './ses.js';
 import { mailgunSuppressions } from './mailgun-suppressions.js';
@@ -14,4 +15,5 @@ export const simulators: Readonly<Record<SandboxProviderKind, ProviderSimulator>
   ses: withSuppressions(sesSimulator, sesSuppressions),
   mailgun: withSuppressions(mailgunSimulator, mailgunSuppressions),
   postmark: withSuppressions(postmarkSimulator, postmarkSuppressions),
+  resend: resendSimulator,
 };

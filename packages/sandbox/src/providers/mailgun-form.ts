@@ -144,11 +144,12 @@ export function parseAddressList(value: string): SandboxAddress[] {
 }
 
 function parseAddress(text: string): SandboxAddress {
-  const match = /^(.*?)\s*<([^<>]*)>$/.exec(text);
+  // The name is what precedes the last `<…>`: a lazy `(.*?)\s*` before it was quadratic on long input.
+  const match = /<([^<>]*)>$/.exec(text);
   if (!match) return { address: text };
-  let name = match[1]!.trim();
+  let name = text.slice(0, match.index).trim();
   if (name.startsWith('"') && name.endsWith('"') && name.length >= 2) {
     name = name.slice(1, -1).replace(/\\(.)/g, '$1');
   }
-  return name ? { address: match[2]!.trim(), name } : { address: match[2]!.trim() };
+  return name ? { address: match[1]!.trim(), name } : { address: match[1]!.trim() };
 }

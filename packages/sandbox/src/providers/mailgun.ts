@@ -1,6 +1,6 @@
 /**
  * A stand-in for Mailgun's Messages API (`POST /v3/:domain/messages`), answering as the real API
- * does (providers.md §3): Basic auth `api:<key>`, a 401 plain-text `Forbidden`, a 404 JSON
+ * does (docs/providers/mailgun.md): Basic auth `api:<key>`, a 401 plain-text `Forbidden`, a 404 JSON
  * `Domain not found`, 400 `{"message": …}` validation errors, and `200 {id, message}` on success.
  */
 import type {
@@ -79,7 +79,7 @@ async function handleMailgun(request: SandboxRequest, context: SimulatorContext)
 }
 
 /**
- * Mailgun's answers to each fault. Statuses and texts follow providers.md §3.1; where Mailgun
+ * Mailgun's answers to each fault. Statuses and texts follow docs/providers/mailgun.md; where Mailgun
  * documents no exact body (402 quota, suspended account) the text follows its
  * `Domain X is not allowed to send: <reason>` pattern.
  */

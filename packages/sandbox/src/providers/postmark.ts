@@ -1,7 +1,7 @@
 /**
  * The Postmark Email API as the official `postmark` SDK (5.x) sees it: `POST /email` and
  * `POST /email/batch`, the `X-Postmark-Server-Token` header, JSON bodies in PascalCase, and
- * `{ ErrorCode, Message }` errors (shared/reference/providers.md §4).
+ * `{ ErrorCode, Message }` errors (docs/providers/postmark.md).
  */
 import { randomUUID } from 'node:crypto';
 import type {

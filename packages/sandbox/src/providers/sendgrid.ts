@@ -1,7 +1,7 @@
 /**
  * SendGrid v3 Mail Send, as the official @sendgrid/mail SDK sees it: `POST /v3/mail/send` with a
  * Bearer key, 202 with an empty body and an `X-Message-Id` header, and SendGrid's
- * `{"errors":[{field, message, help}]}` bodies (reference/providers.md §1).
+ * `{"errors":[{field, message, help}]}` bodies (docs/providers/sendgrid.md).
  */
 import type { Fault, ProviderSimulator, SandboxResponse } from '../types.js';
 import { parseSendGridRequest, type SendGridErrorEntry } from './sendgrid-request.js';

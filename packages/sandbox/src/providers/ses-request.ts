@@ -101,14 +101,16 @@ export function parseSendEmail(body: Buffer): ParsedSendEmail {
 
 /** `Name <address>`, `"Quoted, Name" <address>`, `=?UTF-8?B?…?= <address>` or a bare address. */
 export function parseMailbox(text: string): SandboxAddress {
-  const match = /^(.*?)\s*<([^<>]+)>\s*$/.exec(text.trim());
-  if (!match) return { address: text.trim() };
-  let name = (match[1] ?? '').trim();
+  // The name is what precedes the last `<…>`: a lazy `(.*?)\s*` before it was quadratic on long input.
+  const trimmed = text.trim();
+  const match = /<([^<>]+)>\s*$/.exec(trimmed);
+  if (!match) return { address: trimmed };
+  let name = trimmed.slice(0, match.index).trim();
   if (name.startsWith('"') && name.endsWith('"') && name.length >= 2) {
     name = name.slice(1, -1).replace(/\\(.)/g, '$1');
   }
   name = decodeEncodedWords(name);
-  return name ? { address: (match[2] ?? '').trim(), name } : { address: (match[2] ?? '').trim() };
+  return name ? { address: (match[1] ?? '').trim(), name } : { address: (match[1] ?? '').trim() };
 }
 
 /** RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`), decoded; other text unchanged. */

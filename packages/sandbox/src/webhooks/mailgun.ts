@@ -1,7 +1,7 @@
 /**
  * What Mailgun POSTs to a webhook URL: `Content-Type: application/json`, one event per request,
  * `{signature: {timestamp, token, signature}, "event-data": {…}}`, where `signature` is the hex
- * HMAC-SHA256 of `timestamp + token` under the HTTP webhook signing key (providers.md §3.3–3.4).
+ * HMAC-SHA256 of `timestamp + token` under the HTTP webhook signing key (docs/providers/mailgun.md).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { BuiltWebhook, SandboxEventSpec } from '../types.js';
