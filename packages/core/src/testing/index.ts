@@ -8,3 +8,4 @@ export {
 } from './mock-provider.js';
 export { type MockWebhookEvent, mockWebhooks } from './mock-webhooks.js';
 export { VirtualClock } from './virtual-clock.js';
+export { type StoreContractRunner, testStore } from './store-contract.js';
