@@ -36,7 +36,7 @@ describeRedis('two mailer instances sharing one Redis', () => {
           body: JSON.stringify(events),
         }),
       );
-    return { mailer, relay, post };
+    return { mailer, esp, relay, post };
   };
   const mailers: Mailer[] = [];
 
@@ -93,5 +93,23 @@ describeRedis('two mailer instances sharing one Redis', () => {
     expect(first.relay.calls.length + second.relay.calls.length).toBe(1);
     const status = await second.mailer.status(sent.id);
     expect(status?.recipients['ada@example.edu']).toMatchObject({ state: 'failed_over', provider: 'relay' });
+  });
+
+  it('make one provider call for one idempotency key sent from both at once', async () => {
+    const [first, second] = [instance(), instance()];
+    mailers.push(first.mailer, second.mailer);
+    const receipt = {
+      from: 'shop@example.com',
+      to: 'ada@example.edu',
+      subject: 'Receipt',
+      text: 'Paid.',
+      idempotencyKey: `${run}-receipt`,
+    };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => (index % 2 ? first : second).mailer.send(receipt)),
+    );
+    const calls = [first, second].flatMap((one) => [...one.esp.calls, ...one.relay.calls]);
+    expect(calls).toHaveLength(1);
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@ import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
 import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
+import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency } from './idempotency.js';
 import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
@@ -129,6 +130,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   });
 
   const tracker = new Tracker(store, clock, retentionMs);
+  const idempotency = new Idempotency({ store, clock, retentionMs, leaseMs: IDEMPOTENCY_LEASE_MS });
   const fixed = options.providers.filter((provider) => provider.ip === 'fixed');
   const guard =
     options.greylisting === false || fixed.length === 0
@@ -196,6 +198,17 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       }
       throw error;
     }
+    // Idempotent send (docs/idempotency.md): one provider call per key, whoever asks.
+    if (message.idempotencyKey !== undefined) {
+      return idempotency.run(message, deadlineOf(sendOptions, clock.now()), () =>
+        dispatch(message, sendOptions),
+      );
+    }
+    return dispatch(message, sendOptions);
+  }
+
+  /** Order the providers, deliver, record the acceptance. */
+  async function dispatch(message: NormalizedMessage, sendOptions: SendOptions): Promise<SendResult> {
     const ordered = orderFor(message, sendOptions);
     const order = Array.isArray(ordered) ? ordered : await ordered;
     const result = await deliver(message, order, sendOptions);
