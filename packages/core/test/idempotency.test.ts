@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMailer, memoryStore, SendError, ValidationError } from '../src/index.js';
-import { mockProvider } from '../src/testing/index.js';
+import { type MockProviderOptions, mockProvider } from '../src/testing/index.js';
 
 const message = {
   from: 'shop@example.com',
@@ -10,7 +10,7 @@ const message = {
   idempotencyKey: 'receipt-42',
 };
 
-function setup(script?: Parameters<typeof mockProvider>[0]['script'], store = memoryStore()) {
+function setup(script?: MockProviderOptions['script'], store = memoryStore()) {
   const provider = mockProvider({ id: 'main', ...(script ? { script } : {}) });
   const mailer = createMailer({ providers: [provider], store, breaker: false, retry: { retries: 0 } });
   return { provider, mailer, store };
