@@ -32,3 +32,13 @@ export {
   networkOf,
 } from './greylisting/detector.js';
 export type { WebhookEndpoint, WebhookOutcome } from './webhooks/handler.js';
+export { memoryQueue } from './queue/memory-queue.js';
+export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
+export {
+  DEFAULT_QUEUE_RETRY_DELAYS_MS,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobState,
+  type WorkerOptions,
+} from './queue/runner.js';
+export type { QueuedStatus, QueueState, SentStatus, Status } from './queue/status.js';

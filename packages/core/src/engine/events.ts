@@ -1,6 +1,7 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { FailureCode } from '../failures.js';
 import type { DeferralEvidence } from '../greylisting/detector.js';
+import type { JobState } from '../queue/runner.js';
 import type { SendAttempt, SendResult } from './types.js';
 
 /** Everything the engine reports, by event name. Subscribe with `mailer.on(name, listener)`. */
@@ -52,6 +53,18 @@ export interface MailerEvents {
   'domain-learned': { readonly domain: string; readonly provider: string; readonly until: number };
   /** A message was routed to a fixed-IP provider first because its recipient domain greylists. */
   'domain-route': { readonly id: string; readonly domain: string; readonly provider: string };
+  /** A queued message changed state (docs/queue.md): queued, scheduled, sending, sent, dead, cancelled. */
+  job: {
+    readonly id: string;
+    readonly messageId: string;
+    readonly state: JobState;
+    /** Sends tried so far. */
+    readonly attempts: number;
+    /** When it is due next (queued, scheduled). */
+    readonly runAt?: number;
+    /** Why it is dead, or why the last attempt failed. */
+    readonly reason?: string;
+  };
   failed: {
     readonly id: string;
     readonly messageId: string;

@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { SendError, ValidationError } from '../errors.js';
-import type { NormalizedMessage } from '../message/types.js';
+import type { MessageInput, NormalizedMessage } from '../message/types.js';
 import { storeKeys } from '../queue/keys.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
@@ -186,4 +186,19 @@ export class Idempotency {
 export function deadlineOf(options: { readonly deadline?: number | Date }, now: number): number {
   if (options.deadline === undefined) return Number.POSITIVE_INFINITY;
   return options.deadline instanceof Date ? options.deadline.getTime() : now + options.deadline;
+}
+
+/** The message with `key` as its idempotencyKey (enqueue's option); a different key in both is refused. */
+export function withIdempotencyKey(input: MessageInput, key: string | undefined): MessageInput {
+  if (key === undefined) return input;
+  const own = (input as { idempotencyKey?: unknown }).idempotencyKey;
+  if (own !== undefined && own !== null && own !== key) {
+    throw new ValidationError([
+      {
+        path: 'idempotencyKey',
+        message: `the message's idempotencyKey '${String(own)}' differs from the option's '${key}'; give one of them`,
+      },
+    ]);
+  }
+  return { ...input, idempotencyKey: key };
 }

@@ -11,13 +11,22 @@ import { type Scheduler, timerScheduler } from '../store/scheduler.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
+import { memoryQueue } from '../queue/memory-queue.js';
+import type { Queue } from '../queue/queue.js';
+import {
+  createQueueRunner,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type WorkerOptions,
+} from '../queue/runner.js';
+import type { Status } from '../queue/status.js';
 import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
-import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency } from './idempotency.js';
+import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';
 import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
-import { type MessageStatus, Tracker } from './tracking.js';
+import { Tracker } from './tracking.js';
 import type { MailerOptions, SendManyOptions, SendOptions, SendResult } from './types.js';
 
 /** One entry of `sendMany`'s answer, in the order of the input. */
@@ -36,6 +45,10 @@ export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
   readonly retentionMs?: number;
   /** Largest webhook body accepted, bytes. Default 5 MiB. */
   readonly maxWebhookBytes?: number;
+  /** Where `enqueue()` keeps messages (docs/queue.md). Default: in memory, one process, not durable. */
+  readonly queue?: Queue;
+  /** Work the queue on this instance (`false`: enqueue only, as an API process). Default: on, 4 at a time. */
+  readonly worker?: boolean | WorkerOptions;
 }
 
 export interface Mailer {
@@ -43,8 +56,19 @@ export interface Mailer {
   send(message: MessageInput, options?: SendOptions): Promise<SendResult>;
   /** Send many, `concurrency` at a time. Never rejects for one message: each gets a result or an error. */
   sendMany(messages: Iterable<MessageInput>, options?: SendManyOptions): Promise<SendManyOutcome[]>;
-  /** Per-recipient state and the history of events and decisions; undefined for an unknown id. */
-  status(id: string): Promise<MessageStatus | undefined>;
+  /**
+   * Validate, store durably (where the queue is), and resolve before any provider is called; a
+   * worker sends it later with the same engine, retrying for hours through outages (docs/queue.md).
+   */
+  enqueue(message: MessageInput, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Cancel a queued message whose send has not started. Resolves false when too late or unknown. */
+  cancel(id: string): Promise<boolean>;
+  /**
+   * `state: 'sent'` with per-recipient state and history once a provider accepted the message;
+   * before that, a queued message's state (queued, scheduled, sending, dead, cancelled); undefined
+   * for an unknown id.
+   */
+  status(id: string): Promise<Status | undefined>;
   /** Webhook endpoints: verify, parse, correlate and store provider delivery events. */
   readonly webhooks: WebhookEndpoint;
   /** Subscribe to an engine event; returns the unsubscribe function. */
@@ -131,6 +155,22 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
   const tracker = new Tracker(store, clock, retentionMs);
   const idempotency = new Idempotency({ store, clock, retentionMs, leaseMs: IDEMPOTENCY_LEASE_MS });
+  // The queue (docs/queue.md): jobs are sent by `dispatch`, below, as send() does.
+  const queue = options.queue ?? memoryQueue(clock);
+  const worker = options.worker ?? true;
+  const runner = createQueueRunner(
+    {
+      queue,
+      store,
+      clock,
+      emitter,
+      idempotency,
+      retentionMs,
+      onAmbiguous: options.onAmbiguous ?? 'failover',
+      dispatch,
+    },
+    worker === true ? {} : worker,
+  );
   const fixed = options.providers.filter((provider) => provider.ip === 'fixed');
   const guard =
     options.greylisting === false || fixed.length === 0
@@ -281,14 +321,30 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     },
   });
 
+  async function enqueue(input: MessageInput, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> {
+    if (!normalize) normalize = (await loadNormalizer()).normalizeMessage;
+    return runner.enqueue(
+      normalize(withIdempotencyKey(input, enqueueOptions.idempotencyKey), options),
+      enqueueOptions,
+    );
+  }
+
   return {
     send,
     sendMany,
-    status: (id) => tracker.status(id),
+    enqueue,
+    cancel: (id) => runner.cancel(id),
+    async status(id) {
+      const sent = await tracker.status(id);
+      return sent ? { ...sent, state: 'sent' } : runner.status(id);
+    },
     webhooks,
     on: (name, listener) => emitter.on(name, listener),
-    idle: () => scheduler.idle(),
+    idle: async () => {
+      await Promise.all([scheduler.idle(), queue.idle()]);
+    },
     async close() {
+      await queue.close();
       await scheduler.close();
       await store.close?.();
     },
