@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkMailbox, lineBreakProblem, splitWrittenAddress } from '../src/message/address.js';
+import { checkMailbox, controlCharacterProblem, splitWrittenAddress } from '../src/message/address.js';
 
 const ASCII_DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 // Every printable ASCII character, the dot twice as likely, and a few controls and spaces.
@@ -58,17 +58,43 @@ describe('ASCII shortcuts in address checks', () => {
       expect(checkMailbox(`${local}@example.com`)).toMatchObject({ problem: /only allowed inside quotes/ });
   });
 
-  it('refuses CR, LF and NUL anywhere, and nothing else', () => {
+  it('refuses line breaks and every other control character anywhere, and nothing else', () => {
     for (const [value, refused] of [
       ['ada@example.com', false],
+      ['Tab\there, é, \u00a0, ✉️, 用户', false],
       ['ada@example.com\n', true],
       ['\rada@example.com', true],
       ['Subject\r\nBcc: x', true],
-      ['a\u2028b', false],
       ['a\0b', true],
+      ['a\u000bb', true], // VT
+      ['a\u000cb', true], // FF
+      ['a\u001b[31mb', true], // ESC: a terminal escape
+      ['a\u007fb', true], // DEL
+      ['a\u0085b', true], // NEL, a line end to some parsers
+      ['a\u009bb', true], // C1 CSI
+      ['a\u2028b', true],
+      ['a\u2029b', true],
     ] as const) {
-      expect(lineBreakProblem(value) !== undefined).toBe(refused);
+      expect(controlCharacterProblem(value) !== undefined, JSON.stringify(value)).toBe(refused);
     }
+    expect(controlCharacterProblem('ab\u001bc')).toMatch(/U\+001B \(ESC\) at position 2/);
+  });
+
+  it('property: a value is refused exactly when it holds a C0 (but TAB), DEL, C1 or U+2028/2029', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (value) => {
+        const expected = [...value].some((character) => {
+          const code = character.charCodeAt(0);
+          return (
+            (code < 0x20 && code !== 0x09) ||
+            (code >= 0x7f && code <= 0x9f) ||
+            code === 0x2028 ||
+            code === 0x2029
+          );
+        });
+        expect(controlCharacterProblem(value) !== undefined).toBe(expected);
+      }),
+    );
   });
 
   it('counts octets, not characters, near the SMTP limits', () => {

@@ -93,7 +93,9 @@ describe('mailer.webhooks.handle', () => {
   it('answers 503 when the store fails, so the provider delivers the webhook again', async () => {
     const provider = mockProvider({ id: 'esp', webhooks: mockWebhooks({ provider: 'esp' }) });
     const failing = {
-      get: async () => undefined,
+      get: async (): Promise<string | undefined> => {
+        throw new Error('store down');
+      },
       set: async () => {},
       claim: async () => true,
       append: async () => {

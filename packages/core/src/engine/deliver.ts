@@ -1,4 +1,5 @@
-import { NEVER_ABORTED } from '../adapter-kit.js';
+import { ConfigurationError, NEVER_ABORTED } from '../adapter-kit.js';
+import { numberOption } from '../config/check.js';
 import { SendError } from '../errors.js';
 import type { FailureAction, FailureCode, ProviderFailure } from '../failures.js';
 import type { NormalizedMessage } from '../message/types.js';
@@ -59,12 +60,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
     recipients?: readonly string[],
   ): Promise<SendResult> {
     const startedAt = clock.now();
-    const deadlineAt =
-      sendOptions.deadline === undefined
-        ? Number.POSITIVE_INFINITY
-        : sendOptions.deadline instanceof Date
-          ? sendOptions.deadline.getTime()
-          : startedAt + sendOptions.deadline;
+    const deadlineAt = deadlineOf(sendOptions.deadline, startedAt);
     const callerSignal = sendOptions.signal;
     const hasDeadline = Number.isFinite(deadlineAt);
     const controller = callerSignal || hasDeadline ? new AbortController() : undefined;
@@ -237,6 +233,22 @@ function classify(provider: Provider, error: unknown): ProviderFailure {
   } catch {
     return { code: 'unknown', outcome: 'unknown', message: `${provider.id}: classifyError threw` };
   }
+}
+
+/**
+ * When the send must stop, epoch ms (Infinity for no deadline). A NaN deadline, which once meant
+ * "no deadline", is refused like any other option that would switch a limit off.
+ */
+function deadlineOf(deadline: number | Date | undefined, startedAt: number): number {
+  if (deadline === undefined) return Number.POSITIVE_INFINITY;
+  const at =
+    deadline instanceof Date
+      ? deadline.getTime()
+      : startedAt + numberOption('send', 'deadline', deadline, 0, { min: 0, unit: 'ms' });
+  if (!Number.isFinite(at)) {
+    throw new ConfigurationError('send: deadline is an invalid Date; give a valid Date or a number of ms');
+  }
+  return at;
 }
 
 function describeStop(code: 'deadline_exceeded' | 'aborted'): string {

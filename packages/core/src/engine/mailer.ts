@@ -1,7 +1,7 @@
 import { lazy } from '../adapter-kit.js';
 import { MailoverError, ValidationError } from '../errors.js';
-import { DEFAULT_FAILURE_ACTIONS } from '../failures.js';
-import { DEFAULT_GREYLIST_POLICY, type GreylistPolicy } from '../greylisting/detector.js';
+import { numberOption } from '../config/check.js';
+import type { GreylistPolicy } from '../greylisting/detector.js';
 import { GreylistGuard } from '../greylisting/guard.js';
 import type { NormalizeOptions, normalizeMessage } from '../message/normalize.js';
 import { allRecipients, type MessageInput, type NormalizedMessage } from '../message/types.js';
@@ -23,6 +23,8 @@ import type { Status } from '../queue/status.js';
 import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
 import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';
+import { createIngest } from './ingest.js';
+import { resolveMailerOptions } from './options.js';
 import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
@@ -91,29 +93,23 @@ let normalize: typeof normalizeMessage | undefined;
 /** Build a mailer. Providers are tried in the order given (see `strategy`). */
 
 export function createMailer(options: CreateMailerOptions): Mailer {
-  if (options.providers.length === 0) throw new MailoverError('createMailer: give at least one provider');
-  const byId = new Map<string, Provider>();
-  for (const provider of options.providers) {
-    if (byId.has(provider.id))
-      throw new MailoverError(`createMailer: two providers share the id '${provider.id}'`);
-    byId.set(provider.id, provider);
-  }
+  const resolved = resolveMailerOptions(options);
+  const { providers: byId, retentionMs } = resolved;
   const clock = options.clock ?? systemClock;
-  const strategy = options.strategy ?? 'priority';
   const emitter = new MailerEmitter();
   const store = options.store ?? memoryStore({ clock });
   const scheduler = options.scheduler ?? timerScheduler(clock);
-  const retentionMs = options.retentionMs ?? 3 * 24 * 3_600_000;
   const strategyState = { roundRobin: 0 };
 
   const breakers = new Map<string, CircuitBreaker>();
-  if (options.breaker !== false) {
+  if (resolved.breaker !== false) {
+    const { failureThreshold, cooldownMs } = resolved.breaker;
     for (const provider of options.providers) {
       breakers.set(
         provider.id,
         new CircuitBreaker(
-          options.breaker?.failureThreshold ?? 3,
-          options.breaker?.cooldownMs ?? 30_000,
+          failureThreshold,
+          cooldownMs,
           clock,
           {
             open: (code, until) => emitter.emit('circuit-open', { provider: provider.id, code, until }),
@@ -125,15 +121,13 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     }
   }
   const buckets = new Map<string, RateLimiter>();
-  for (const [id, limit] of Object.entries(options.rateLimits ?? {})) {
-    if (!byId.has(id)) throw new MailoverError(`createMailer: rateLimits names unknown provider '${id}'`);
-    const burst = limit.burst ?? 1;
-    const reserve = store.reserveToken?.bind(store);
+  const reserve = store.reserveToken?.bind(store);
+  for (const [id, { perSecond, burst }] of resolved.rateLimits) {
     buckets.set(
       id,
       reserve
-        ? new SharedTokenBucket(`rate:${id}`, limit.perSecond, burst, reserve, clock)
-        : new TokenBucket(limit.perSecond, burst, clock),
+        ? new SharedTokenBucket(`rate:${id}`, perSecond, burst, reserve, clock)
+        : new TokenBucket(perSecond, burst, clock),
     );
   }
 
@@ -142,15 +136,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     emitter,
     breakers,
     buckets,
-    actions: { ...DEFAULT_FAILURE_ACTIONS, ...options.actions },
-    onAmbiguous: options.onAmbiguous ?? 'failover',
-    retry: {
-      retries: options.retry?.retries ?? 2,
-      minDelayMs: options.retry?.minDelayMs ?? 200,
-      maxDelayMs: options.retry?.maxDelayMs ?? 5_000,
-      factor: options.retry?.factor ?? 2,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
-    },
+    actions: resolved.actions,
+    onAmbiguous: resolved.onAmbiguous,
+    retry: resolved.retry,
   });
 
   const tracker = new Tracker(store, clock, retentionMs);
@@ -166,14 +154,14 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       emitter,
       idempotency,
       retentionMs,
-      onAmbiguous: options.onAmbiguous ?? 'failover',
+      onAmbiguous: resolved.onAmbiguous,
       dispatch,
     },
     worker === true ? {} : worker,
   );
   const fixed = options.providers.filter((provider) => provider.ip === 'fixed');
   const guard =
-    options.greylisting === false || fixed.length === 0
+    resolved.greylisting === false || fixed.length === 0
       ? undefined
       : new GreylistGuard({
           store,
@@ -182,7 +170,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
           deliver,
           emitter,
           clock,
-          policy: { ...DEFAULT_GREYLIST_POLICY, ...options.greylisting },
+          policy: resolved.greylisting,
           providers: byId,
           fixed,
           retentionMs,
@@ -201,7 +189,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         return provider;
       });
     }
-    const order = orderProviders(options.providers, strategy, strategyState, () => clock.random());
+    const order = orderProviders(options.providers, resolved.strategy, strategyState, () => clock.random());
     if (!guard) return order;
     return guard
       .route(
@@ -274,7 +262,11 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   async function sendMany(messages: Iterable<MessageInput>, manyOptions: SendManyOptions = {}) {
     const inputs = [...messages];
     const outcomes: SendManyOutcome[] = new Array(inputs.length);
-    const concurrency = Math.max(1, Math.floor(manyOptions.concurrency ?? 8));
+    // NaN here once meant "send nothing, report nothing".
+    const concurrency = numberOption('sendMany', 'concurrency', manyOptions.concurrency, 8, {
+      integer: true,
+      min: 1,
+    });
     let next = 0;
     const worker = async () => {
       while (next < inputs.length) {
@@ -292,33 +284,11 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
   const webhooks = createWebhookEndpoint({
     providers: byId,
-    maxBodyBytes: options.maxWebhookBytes ?? 5 * 1024 * 1024,
+    maxBodyBytes: resolved.maxWebhookBytes,
     now: () => clock.now(),
     claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
     releaseOnce: (key) => store.delete(`once:${key}`),
-    async ingest(events) {
-      let stored = 0;
-      let duplicates = 0;
-      for (const event of events) {
-        const dedupeKey = `event:${event.provider}:${event.eventId}`;
-        if (!(await store.claim(dedupeKey, '1', retentionMs))) {
-          duplicates += 1;
-          continue;
-        }
-        try {
-          const id = await tracker.correlate(event);
-          if (id) await tracker.appendHistory(id, tracker.historyEntryFor(event));
-          emitter.emit('delivery', id ? { ...event, id } : event);
-          if (id && guard?.isEvidence(event)) await guard.onDeferred(id, event);
-
-          stored += 1;
-        } catch (error) {
-          await store.delete(dedupeKey).catch(() => {});
-          throw error;
-        }
-      }
-      return { stored, duplicates };
-    },
+    ingest: createIngest({ store, tracker, emitter, guard, retentionMs }),
   });
 
   async function enqueue(input: MessageInput, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> {

@@ -116,6 +116,10 @@ export function fromStoredMessage(stored: StoredMessage | NormalizedMessage): No
   };
 }
 
+function resentKey(id: string, recipient: string): string {
+  return `failover-done:${id}:${recipient.toLowerCase()}`;
+}
+
 /** Strip angle brackets so `<id@host>` (send response) and `id@host` (events) meet. */
 export function providerMessageKey(provider: string, providerMessageId: string): string {
   const bare =
@@ -201,6 +205,16 @@ export class Tracker {
     return this.store.get(providerMessageKey(event.provider, event.providerMessageId));
   }
 
+  /** The provider that re-sent message `id` to `recipient` (a greylisting failover), if any. */
+  resentBy(id: string, recipient: string): Promise<string | undefined> {
+    return this.store.get(resentKey(id, recipient));
+  }
+
+  /** Remember that `provider` re-sent message `id` to `recipient`: its events for them now count. */
+  markResent(id: string, recipient: string, provider: string): Promise<void> {
+    return this.store.set(resentKey(id, recipient), provider, this.retentionMs);
+  }
+
   appendHistory(id: string, entry: HistoryEntry): Promise<number> {
     return this.store.append(`hist:${id}`, JSON.stringify(entry), this.retentionMs);
   }
@@ -239,22 +253,25 @@ export class Tracker {
       ...rawHistory.map((line) => JSON.parse(line) as HistoryEntry),
     ];
 
-    const recipients: Record<string, RecipientStatus> = {};
+    // Keyed by addresses that came from outside: no prototype, so `__proto__` is just an address.
+    const recipients: Record<string, RecipientStatus> = Object.create(null);
+    const byLowerCase = new Map<string, string>();
     for (const address of record.recipients) {
       recipients[address] = { state: 'accepted', provider: record.provider, updatedAt: record.acceptedAt };
+      byLowerCase.set(address.toLowerCase(), address);
     }
     for (const entry of history) {
       const state =
         entry.type === 'failover-sent' ? 'failed_over' : EVENT_STATE[entry.type as DeliveryEventType];
       if (!state || !entry.recipient) continue;
-      const key = Object.keys(recipients).find(
-        (address) => address.toLowerCase() === entry.recipient!.toLowerCase(),
-      );
-      const current = key ? recipients[key] : undefined;
+      // History holds attributed events only, so every recipient is one of the message's own.
+      const key = byLowerCase.get(entry.recipient.toLowerCase());
+      if (key === undefined) continue;
+      const current = recipients[key]!;
       // States only move forward, so out-of-order and late events (the first provider still
       // deferring after a failover) never undo a later outcome.
-      if (!current || STATE_RANK[state] >= STATE_RANK[current.state]) {
-        recipients[key ?? entry.recipient] = { state, provider: entry.provider, updatedAt: entry.time };
+      if (STATE_RANK[state] >= STATE_RANK[current.state]) {
+        recipients[key] = { state, provider: entry.provider, updatedAt: entry.time };
       }
     }
     return {

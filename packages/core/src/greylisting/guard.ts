@@ -1,6 +1,7 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { MailerEmitter } from '../engine/events.js';
 import type { Deliver } from '../engine/deliver.js';
+import { recipientOf } from '../engine/ingest.js';
 import { fromStoredMessage, providerMessageKey, type Tracker } from '../engine/tracking.js';
 import type { Provider } from '../provider.js';
 import type { Scheduler } from '../store/scheduler.js';
@@ -10,7 +11,14 @@ import { type DeferralEvidence, detectGreylistLoop, type ResolvedGreylistPolicy 
 
 const FAILOVER_JOB = 'greylist-failover';
 const RECHECK_JOB = 'greylist-recheck';
-const TERMINAL = new Set(['delivered', 'bounced', 'dropped', 'complained']);
+/** States a greylisting deferral can still move: anything later (re-sent, delivered, bounced…) is final for it. */
+const OPEN_STATES: ReadonlySet<string> = new Set(['accepted', 'deferred']);
+/**
+ * Evidence kept per (message, recipient), beyond what the policy's rules need. Each deferral is an
+ * authentic provider retry, but the list is re-read on every one: without a cap a provider retrying
+ * for days (or a policy that never fires) made that quadratic.
+ */
+const EVIDENCE_HEADROOM = 32;
 
 interface JobPayload {
   readonly id: string;
@@ -54,17 +62,30 @@ export class GreylistGuard {
     );
   }
 
-  /** Record one greylisting deferral of message `id` and act if it completes a loop. */
+  /**
+   * Record one greylisting deferral of message `id` and act if it completes a loop. The event is
+   * attributed already (engine/ingest.ts): `id` is a stored message, `event.recipient` one of its
+   * recipients in the message's spelling, and the event came from the provider that sent it.
+   */
   async onDeferred(id: string, event: DeliveryEvent): Promise<void> {
     const { store, clock, policy, retentionMs } = this.deps;
+    const key = evidenceKey(id, event.recipient);
+    // Once the failover is claimed, or the evidence is full, further deferrals change nothing.
+    const [claimed, full] = await Promise.all([
+      store.get(claimKey(id, event.recipient)),
+      store.get(`${key}:full`),
+    ]);
+    if (claimed !== undefined || full !== undefined) return;
     const evidence: DeferralEvidence = {
       time: event.time,
       provider: event.provider,
       ...(event.sendingIp ? { sendingIp: event.sendingIp } : {}),
       ...(event.attempt === undefined ? {} : { attempt: event.attempt }),
     };
-    const key = evidenceKey(id, event.recipient);
     const count = await store.append(key, JSON.stringify(evidence), retentionMs);
+    if (count >= Math.max(policy.deferrals, policy.distinctNetworks) + EVIDENCE_HEADROOM) {
+      await store.set(`${key}:full`, '1', retentionMs);
+    }
     const payload = JSON.stringify({ id, recipient: event.recipient } satisfies JobPayload);
     if (count === 1) {
       // The window rule must fire even if no further event ever arrives.
@@ -85,15 +106,13 @@ export class GreylistGuard {
     );
     const verdict = detectGreylistLoop(evidence, policy, clock.now());
     if (!verdict.loop) return;
+    // Only a stored message whose recipient is still waiting: domain memory is learned from loops
+    // on real messages, and a recipient delivered (or re-sent) meanwhile needs nothing.
     const status = await tracker.status(id);
     const state = status?.recipients[recipient]?.state;
-    if (state && TERMINAL.has(state)) return; // delivered meanwhile: nothing to do
+    if (!state || !OPEN_STATES.has(state)) return;
     // At most one failover per (message, recipient), whoever sees the loop first.
-    const claimed = await store.claim(
-      `claim:greylist:${id}:${recipient.toLowerCase()}`,
-      '1',
-      this.deps.retentionMs,
-    );
+    const claimed = await store.claim(claimKey(id, recipient), '1', this.deps.retentionMs);
     if (!claimed) return;
     const domain = domainOf(recipient);
     const fixed = this.deps.fixed[0]!;
@@ -128,28 +147,35 @@ export class GreylistGuard {
     const { tracker, clock, emitter, store, retentionMs } = this.deps;
     // Jobs run at least once (a worker that died mid-job is re-run elsewhere): skip a re-send that
     // already happened. Only a crash between the provider's acceptance and this record duplicates.
-    const done = await store.get(`failover-done:${id}:${recipient.toLowerCase()}`);
-    if (done) return;
+    if (await tracker.resentBy(id, recipient)) return;
     const record = await tracker.record(id);
-    if (!record?.content) {
+    // The job names the recipient; re-send only to one of the stored message's own.
+    const target = record ? recipientOf(record, recipient) : undefined;
+    if (!record || !target) {
+      process.emitWarning(
+        `mailover: greylisting re-send of ${id} skipped: not a recipient of a stored message`,
+      );
+      return;
+    }
+    if (!record.content) {
       await tracker.appendHistory(id, {
         time: clock.now(),
         type: 'failover-failed',
         provider: '',
-        recipient,
+        recipient: target,
         detail: 'the message content is no longer stored (retention passed); cannot re-send',
       });
       return;
     }
     const message = fromStoredMessage(record.content);
     try {
-      const result = await this.deps.deliver(message, this.deps.fixed, {}, [recipient]);
+      const result = await this.deps.deliver(message, this.deps.fixed, {}, [target]);
       // The re-send went out: failing to record that must not report it as failed.
-      await store
-        .set(`failover-done:${id}:${recipient.toLowerCase()}`, result.provider, retentionMs)
+      await tracker
+        .markResent(id, target, result.provider)
         .catch((error: unknown) =>
           process.emitWarning(
-            `mailover: re-sent ${id} to ${recipient} but could not mark it done: ${String(error)}`,
+            `mailover: re-sent ${id} to ${target} but could not mark it done: ${String(error)}`,
           ),
         );
 
@@ -158,12 +184,12 @@ export class GreylistGuard {
         time: clock.now(),
         type: 'failover-sent',
         provider: result.provider,
-        recipient,
+        recipient: target,
         detail: `re-sent through ${result.provider} (${result.providerMessageId}) with the same Message-ID`,
       });
       emitter.emit('greylist-failover', {
         id,
-        recipient,
+        recipient: target,
         provider: result.provider,
         providerMessageId: result.providerMessageId,
       });
@@ -172,7 +198,7 @@ export class GreylistGuard {
         time: clock.now(),
         type: 'failover-failed',
         provider: this.deps.fixed[0]!.id,
-        recipient,
+        recipient: target,
         detail: `re-send failed: ${error instanceof Error ? error.message : String(error)}; the first provider keeps retrying`,
       });
     }
@@ -200,6 +226,10 @@ export class GreylistGuard {
       domain: domains[index]!,
     };
   }
+}
+
+function claimKey(id: string, recipient: string): string {
+  return `claim:greylist:${id}:${recipient.toLowerCase()}`;
 }
 
 function evidenceKey(id: string, recipient: string): string {

@@ -5,6 +5,7 @@
  * never throws, so the zod schema can report it at the right path.
  */
 import { domainToASCII } from 'node:url';
+import { isValidALabel } from './punycode.js';
 import { recentAnswers } from './recent-answers.js';
 
 /** A check that failed: the reason, phrased to follow the field name. */
@@ -17,14 +18,39 @@ export function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 }
 
-/** CR, LF or NUL anywhere, or undefined: the characters that would let a value inject headers. */
-export function lineBreakProblem(value: string): string | undefined {
-  // Three string searches, not a regular expression: this runs on every header-bound value of every
-  // message, and between HTTP calls a regular expression's code is cold (1.7 µs against 0.2 µs).
-  if (value.includes('\n') || value.includes('\r')) {
-    return 'contains a line break (CR or LF), refused to prevent header injection; remove it';
+const CONTROL_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x00, 'NUL'],
+  [0x07, 'BEL'],
+  [0x08, 'BS'],
+  [0x0b, 'VT'],
+  [0x0c, 'FF'],
+  [0x1b, 'ESC'],
+  [0x7f, 'DEL'],
+  [0x85, 'NEL'],
+  [0x2028, 'LINE SEPARATOR'],
+  [0x2029, 'PARAGRAPH SEPARATOR'],
+]);
+
+/**
+ * Why a value bound for a header (subject, names, addresses, header values, filenames, tags) may not
+ * go there, or undefined: CR or LF (header injection), or any other control character — the C0 set
+ * but TAB, DEL, the C1 set, and the Unicode line and paragraph separators. Relays and mail clients
+ * treat some of these as line ends or terminal commands; none belongs in a header. docs/security.md.
+ */
+export function controlCharacterProblem(value: string): string | undefined {
+  // A loop over character codes, not a regular expression: this runs on every header-bound value of
+  // every message, and between HTTP calls a regular expression's code is cold (1.7 µs against 0.2).
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 0x20 && code < 0x7f) continue;
+    if (code === 0x09 || (code > 0x9f && code !== 0x2028 && code !== 0x2029)) continue;
+    if (code === 0x0a || code === 0x0d) {
+      return 'contains a line break (CR or LF), refused to prevent header injection; remove it';
+    }
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const name = CONTROL_NAMES.get(code);
+    return `contains the control character ${hex}${name ? ` (${name})` : ''} at position ${index}, which has no place in a header; remove it`;
   }
-  if (value.includes('\0')) return 'contains a NUL character; remove it';
   return undefined;
 }
 
@@ -80,13 +106,17 @@ function isAsciiDotAtom(text: string): boolean | undefined {
  * The local part keeps its case; the domain is lower-cased, as IDNA does.
  */
 export function checkMailbox(mailbox: string): string | Refusal {
-  const injection = lineBreakProblem(mailbox);
+  const injection = controlCharacterProblem(mailbox);
   if (injection) return { problem: injection };
   const trimmed = mailbox.trim();
   if (trimmed === '') return { problem: 'is empty; give an address such as "ada@example.com"' };
   if (mailbox !== trimmed) {
     return { problem: `${quote(mailbox)} has spaces around it; remove them` };
   }
+  // RFC 5321 §4.5.3.1.3: a path is at most 256 octets including the angle brackets. Every character
+  // is at least one octet (and IDNA never shortens a domain), so a longer text is refused before any
+  // other check reads it or a cache keeps it.
+  if (mailbox.length > 254) return { problem: `${quote(mailbox)} is longer than 254 octets, the SMTP limit` };
   const at = mailbox.lastIndexOf('@');
   if (at === -1) {
     return {
@@ -131,6 +161,7 @@ export const domainInAscii: (domain: string) => string | Refusal = recentAnswers
 
 function checkDomain(domain: string): string | Refusal {
   if (domain === '') return { problem: 'nothing after the "@"; add the domain' };
+  if (domain.length > 253) return { problem: `the domain ${quote(domain)} is longer than 253 characters` };
   if (domain.startsWith('[')) {
     return { problem: 'address literals such as [192.0.2.1] are not accepted; use a domain name' };
   }
@@ -157,6 +188,11 @@ function checkDomain(domain: string): string | Refusal {
       return { problem: `the domain ${quote(domain)} has a label longer than 63 characters` };
     if (!LABEL.test(label)) {
       return { problem: labelsProblem };
+    }
+    if (label.startsWith('xn--') && !isValidALabel(label)) {
+      return {
+        problem: `the domain ${quote(domain)} is not a valid (internationalized) domain name: its label ${quote(label)} is not valid punycode`,
+      };
     }
   }
   if (/^\d+$/.test(labels[labels.length - 1]!)) {

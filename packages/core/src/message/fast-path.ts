@@ -1,12 +1,12 @@
 /**
  * The common message — addresses as strings or `{ address, name }`, a subject, text and/or html,
  * perhaps tags, metadata and an idempotency key — checked without zod. It runs the very same
- * checks the schema's rules call (`checkMailbox`, `lineBreakProblem`, …) and answers undefined the
+ * checks the schema's rules call (`checkMailbox`, `controlCharacterProblem`, …) and answers undefined the
  * moment anything is unusual or wrong, so the zod schema then decides and words every issue.
  * Measured: zod's parse was the largest part of what `send()` adds to a provider call (≈ 36 µs of
  * ≈ 85 µs between HTTP calls). A property test holds the two paths to the same output.
  */
-import { checkMailbox, lineBreakProblem, splitWrittenAddress } from './address.js';
+import { checkMailbox, controlCharacterProblem, splitWrittenAddress } from './address.js';
 import { recentAnswers } from './recent-answers.js';
 import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -46,7 +46,7 @@ export function parseSimpleMessage(input: unknown): ParsedMessage | undefined {
     const record = input as Record<string, unknown>;
     for (const key of Object.keys(record)) if (!SIMPLE_FIELDS.has(key)) return undefined;
     const { from, to, cc, bcc, replyTo, subject, text, html, tags, metadata, idempotencyKey } = record;
-    if (typeof subject !== 'string' || lineBreakProblem(subject)) return undefined;
+    if (typeof subject !== 'string' || controlCharacterProblem(subject)) return undefined;
     if (!isNullishOr(text, 'string') || !isNullishOr(html, 'string')) return undefined;
     if (!text && !html) return undefined;
     const parsed = {
@@ -97,7 +97,7 @@ function sender(value: unknown): Address {
 
 function address(value: unknown): Address {
   if (typeof value === 'string') {
-    if (lineBreakProblem(value)) throw UNUSUAL;
+    if (controlCharacterProblem(value)) throw UNUSUAL;
     const written = splitWrittenAddress(value);
     if ('problem' in written) throw UNUSUAL;
     const mailbox = checkMailbox(written.address);
@@ -111,7 +111,7 @@ function address(value: unknown): Address {
   if (typeof given !== 'string' || !isNullishOr(name, 'string')) throw UNUSUAL;
   const mailbox = checkMailbox(given);
   if (typeof mailbox !== 'string') throw UNUSUAL;
-  if (typeof name === 'string' && lineBreakProblem(name)) throw UNUSUAL;
+  if (typeof name === 'string' && controlCharacterProblem(name)) throw UNUSUAL;
   const trimmed = typeof name === 'string' ? name.trim() : undefined;
   return trimmed ? { address: mailbox, name: trimmed } : { address: mailbox };
 }
@@ -126,7 +126,7 @@ function tagList(value: unknown): string[] | null | undefined {
   if (value === undefined || value === null) return value;
   if (!Array.isArray(value)) throw UNUSUAL;
   for (const tag of value) {
-    if (typeof tag !== 'string' || lineBreakProblem(tag) || tag.trim() === '') throw UNUSUAL;
+    if (typeof tag !== 'string' || controlCharacterProblem(tag) || tag.trim() === '') throw UNUSUAL;
     if (tag.length > MAX_TAG_LENGTH || !PRINTABLE_ASCII.test(tag)) throw UNUSUAL;
   }
   if (new Set(value).size > MAX_TAGS) throw UNUSUAL;
@@ -140,7 +140,7 @@ function metadataRecord(value: unknown): Record<string, string> | null | undefin
   if (entries.length > MAX_METADATA_ENTRIES) throw UNUSUAL;
   for (const [name, text] of entries) {
     if (!METADATA_KEY.test(name) || name.length > MAX_METADATA_KEY_LENGTH) throw UNUSUAL;
-    if (typeof text !== 'string' || lineBreakProblem(text) || text.length > MAX_METADATA_VALUE_LENGTH)
+    if (typeof text !== 'string' || controlCharacterProblem(text) || text.length > MAX_METADATA_VALUE_LENGTH)
       throw UNUSUAL;
   }
   return Object.fromEntries(entries) as Record<string, string>;

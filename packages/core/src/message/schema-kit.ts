@@ -1,6 +1,6 @@
 /** Small building blocks shared by the message schemas: one way to report a refusal, and safe text. */
 import { z } from 'zod/mini';
-import { lineBreakProblem } from './address.js';
+import { controlCharacterProblem } from './address.js';
 
 /** Where a check or transform reports its issues. */
 export type Context = z.core.$RefinementCtx<unknown> | z.core.ParsePayload<unknown>;
@@ -20,7 +20,7 @@ export function safeText(problemFor: (value: string) => string | undefined, when
     : undefined;
   return z.string({ error }).check(
     z.superRefine((value: string, context) => {
-      const problem = lineBreakProblem(value) ?? problemFor(value);
+      const problem = controlCharacterProblem(value) ?? problemFor(value);
       if (problem) refuse(context, problem);
     }),
   );

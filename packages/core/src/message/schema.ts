@@ -7,7 +7,7 @@
  * one superRefine or transform each, which is both faster and clearer than a chain of checks.
  */
 import { z } from 'zod/mini';
-import { checkMailbox, lineBreakProblem, quote, splitWrittenAddress } from './address.js';
+import { checkMailbox, controlCharacterProblem, quote, splitWrittenAddress } from './address.js';
 import { buildAttachmentSchema } from './attachment-schema.js';
 import { HEADER_NAME, MAX_HEADER_VALUE_LENGTH, reservedHeaderAdvice } from './headers.js';
 import {
@@ -38,7 +38,7 @@ function buildAddressSchema(what: string) {
   const fromString = z.pipe(
     z.string(),
     z.transform((text: string, context): Address => {
-      const injection = lineBreakProblem(text);
+      const injection = controlCharacterProblem(text);
       if (injection) return refuseValue(context, injection);
       const written = splitWrittenAddress(text);
       if ('problem' in written) return refuseValue(context, written.problem);
@@ -52,7 +52,7 @@ function buildAddressSchema(what: string) {
     z.transform((value, context): Address => {
       const address = checkMailbox(value.address);
       if (typeof address !== 'string') refuse(context, address.problem, ['address']);
-      const nameProblem = typeof value.name === 'string' ? lineBreakProblem(value.name) : undefined;
+      const nameProblem = typeof value.name === 'string' ? controlCharacterProblem(value.name) : undefined;
       if (nameProblem) refuse(context, `the name ${nameProblem}`, ['name']);
       if (typeof address !== 'string' || nameProblem) return z.NEVER;
       const name = value.name?.trim();
@@ -67,7 +67,7 @@ function buildAddressSchema(what: string) {
 function buildHeadersSchema() {
   const value = z.string().check(
     z.superRefine((text: string, context) => {
-      const injection = lineBreakProblem(text);
+      const injection = controlCharacterProblem(text);
       if (injection) refuse(context, `the value ${injection} (the provider folds long values itself)`);
       else if (text.length > MAX_HEADER_VALUE_LENGTH) {
         refuse(
@@ -83,7 +83,8 @@ function buildHeadersSchema() {
       for (const name of Object.keys(headers)) {
         const advice = reservedHeaderAdvice(name);
         if (advice) refuse(context, `${name} cannot be set by hand: ${advice}`, [name]);
-        else if (lineBreakProblem(name)) refuse(context, `the header name ${lineBreakProblem(name)}`, [name]);
+        else if (controlCharacterProblem(name))
+          refuse(context, `the header name ${controlCharacterProblem(name)}`, [name]);
         else if (!HEADER_NAME.test(name)) {
           refuse(
             context,

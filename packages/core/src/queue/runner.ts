@@ -4,7 +4,7 @@
  * twice calls a provider once), retries on the long schedule, and ends it sent or dead. Job states
  * live in the Store; see docs/queue.md.
  */
-import { ConfigurationError } from '../adapter-kit.js';
+import { numberOption } from '../config/check.js';
 import { MailoverError, SendError, ValidationError } from '../errors.js';
 import type { Idempotency } from '../engine/idempotency.js';
 import type { MailerEmitter } from '../engine/events.js';
@@ -98,20 +98,16 @@ export interface QueueRunnerDependencies {
 
 export function createQueueRunner(dependencies: QueueRunnerDependencies, worker: WorkerOptions | false) {
   const { queue, store, clock, emitter, idempotency, retentionMs, onAmbiguous, dispatch } = dependencies;
-  const retryDelaysMs = worker === false ? [] : (worker.retryDelaysMs ?? DEFAULT_QUEUE_RETRY_DELAYS_MS);
-  if (worker !== false) {
-    const concurrency = worker.concurrency ?? 4;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new ConfigurationError(
-        `createMailer: worker.concurrency must be a whole number ≥ 1 (got ${concurrency})`,
-      );
-    for (const delay of retryDelaysMs) {
-      if (!Number.isFinite(delay) || delay < 0)
-        throw new ConfigurationError(
-          `createMailer: worker.retryDelaysMs must hold non-negative numbers of ms (got ${String(delay)})`,
+  const concurrency =
+    worker === false
+      ? 0
+      : numberOption('createMailer', 'worker.concurrency', worker.concurrency, 4, { integer: true, min: 1 });
+  const retryDelaysMs =
+    worker === false
+      ? []
+      : (worker.retryDelaysMs ?? DEFAULT_QUEUE_RETRY_DELAYS_MS).map((delay, index) =>
+          numberOption('createMailer', `worker.retryDelaysMs[${index}]`, delay, 0, { min: 0, unit: 'ms' }),
         );
-    }
-  }
 
   const writeState = async (id: string, entry: JobEntry) => {
     await store.set(storeKeys.job(id), JSON.stringify(entry), retentionMs);
@@ -232,7 +228,7 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
     }
   }
 
-  if (worker !== false) queue.work(run, { concurrency: worker.concurrency ?? 4 });
+  if (worker !== false) queue.work(run, { concurrency });
 
   return {
     enqueue,

@@ -1,11 +1,17 @@
+import { ConfigurationError } from '../adapter-kit.js';
 import type { Clock } from '../time.js';
 import { systemClock } from '../time.js';
 import type { Store } from './store.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most keys kept; the least recently written go first. Default 100 000. */
+  /** Most keys kept (records, history, lists); the least recently written go first. Default 100 000. */
   readonly maxEntries?: number;
+  /**
+   * Most claimed keys kept (webhook replay tokens, event dedupe, at-most-once claims), apart from
+   * the others so that ordinary traffic cannot evict them. Default 100 000.
+   */
+  readonly maxClaims?: number;
   /** Time source for expiry. Default: the system clock. */
   readonly clock?: Clock;
 }
@@ -46,18 +52,8 @@ function cursor<Key>(map: Map<Key, unknown>): () => Key | undefined {
   };
 }
 
-/**
- * The zero-configuration store for one process: a Map with per-key expiry and a bound on entries,
- * so memory stays flat however long the process runs. Not shared between processes: use
- * `@mailover/redis` when more than one instance sends or receives webhooks.
- */
-export function memoryStore(options: MemoryStoreOptions = {}): Store & {
-  /** Keys held now, expired ones not yet swept included. */
-  readonly size: number;
-  readonly [objectValues]: ObjectValues;
-} {
-  const maxEntries = options.maxEntries ?? 100_000;
-  const clock = options.clock ?? systemClock;
+/** A bounded Map with per-key expiry: what the memory store keeps one kind of key in. */
+function region(maxEntries: number, clock: Clock) {
   const entries = new Map<string, Entry>();
   let writesSinceSweep = 0;
   // No entry expires before this (a lower bound): while the clock is short of it a sweep would find
@@ -67,24 +63,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   // A fresh `entries.keys()` per eviction walks every slot earlier evictions left empty at the
   // front of the Map: 35 µs a write once the store is full. One long-lived cursor walks them once.
   const oldest = cursor(entries);
-
-  const live = (key: string): Entry | undefined => {
-    const entry = entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= clock.now()) {
-      entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  };
-
-  const write = (key: string, entry: Entry): void => {
-    entries.delete(key); // re-insert at the end: Map order is write order
-    entries.set(key, entry);
-    if (entry.expiresAt < earliestExpiry) earliestExpiry = entry.expiresAt;
-    if (++writesSinceSweep >= 1_000) sweep();
-    while (entries.size > maxEntries) entries.delete(oldest()!);
-  };
 
   const sweep = (): void => {
     writesSinceSweep = 0;
@@ -98,8 +76,55 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   };
 
   return {
+    entries,
+    live(key: string): Entry | undefined {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expiresAt <= clock.now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry;
+    },
+    write(key: string, entry: Entry): void {
+      entries.delete(key); // re-insert at the end: Map order is write order
+      entries.set(key, entry);
+      if (entry.expiresAt < earliestExpiry) earliestExpiry = entry.expiresAt;
+      if (++writesSinceSweep >= 1_000) sweep();
+      while (entries.size > maxEntries) entries.delete(oldest()!);
+    },
+  };
+}
+
+/**
+ * The zero-configuration store for one process: Maps with per-key expiry and a bound on entries,
+ * so memory stays flat however long the process runs. Not shared between processes: use
+ * `@mailover/redis` when more than one instance sends or receives webhooks.
+ *
+ * Keys first written by `claim` (webhook replay tokens, event dedupe, at-most-once claims) live in
+ * a region of their own, with its own bound: a flood of records and history written by ordinary
+ * traffic cannot evict them and let a replayed webhook through. docs/security.md.
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): Store & {
+  /** Keys held now, expired ones not yet swept included. */
+  readonly size: number;
+  readonly [objectValues]: ObjectValues;
+} {
+  const maxEntries = options.maxEntries ?? 100_000;
+  const maxClaims = options.maxClaims ?? 100_000;
+  requireCount('memoryStore', 'maxEntries', maxEntries);
+  requireCount('memoryStore', 'maxClaims', maxClaims);
+  const clock = options.clock ?? systemClock;
+  const values = region(maxEntries, clock);
+  const claims = region(maxClaims, clock);
+  const live = (key: string): Entry | undefined => values.live(key) ?? claims.live(key);
+  /** A key claimed once stays among the claims, whatever writes it later. */
+  const write = (key: string, entry: Entry): void =>
+    claims.entries.has(key) ? claims.write(key, entry) : values.write(key, entry);
+
+  return {
     get size() {
-      return entries.size;
+      return values.entries.size + claims.entries.size;
     },
     async get(key) {
       const value = live(key)?.value;
@@ -110,7 +135,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
     },
     async claim(key, value, ttlMs) {
       if (live(key)) return false;
-      write(key, { value, expiresAt: clock.now() + ttlMs });
+      values.entries.delete(key);
+      claims.write(key, { value, expiresAt: clock.now() + ttlMs });
       return true;
     },
     async append(key, value, ttlMs) {
@@ -125,7 +151,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
       return Array.isArray(value) ? [...value] : [];
     },
     async delete(key) {
-      entries.delete(key);
+      values.entries.delete(key);
+      claims.entries.delete(key);
     },
     [objectValues]: {
       set(key, value, ttlMs) {
@@ -137,4 +164,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
       },
     },
   };
+}
+
+function requireCount(owner: string, option: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(
+      `${owner}: ${option} must be a whole number of at least 1 (got ${String(value)}); leave it out for the default`,
+    );
+  }
 }

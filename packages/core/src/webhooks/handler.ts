@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeliveryEvent } from '../delivery-event.js';
+import type { IngestCounts } from '../engine/ingest.js';
 import type { Provider, WebhookContext, WebhookRequest } from '../provider.js';
 
 /** What the webhook endpoint did with one request. */
@@ -10,6 +11,8 @@ export interface WebhookOutcome {
     readonly error?: string;
     readonly stored?: number;
     readonly duplicates?: number;
+    /** Authentic events that named no message this provider sent to that recipient: recorded nowhere. */
+    readonly unmatched?: number;
   };
 }
 
@@ -23,7 +26,7 @@ export interface WebhookDependencies {
   /** Largest body accepted, bytes. */
   readonly maxBodyBytes: number;
   /** Store the events; resolves once they are durable. Throws when they could not be stored. */
-  ingest(events: readonly DeliveryEvent[]): Promise<{ stored: number; duplicates: number }>;
+  ingest(events: readonly DeliveryEvent[]): Promise<IngestCounts>;
 }
 
 /** The HTTP side of `mailer.webhooks`: web-standard `Request`/`Response`, and Node's `http`/Express. */
@@ -68,8 +71,8 @@ export function createWebhookEndpoint(dependencies: WebhookDependencies): Webhoo
       return refuse(400, `malformed webhook: ${error instanceof Error ? error.message : 'unreadable'}`);
     }
     try {
-      const { stored, duplicates } = await dependencies.ingest(events);
-      return { status: 200, body: { ok: true, stored, duplicates } };
+      // Unmatched events are answered 200 too: the provider must not keep delivering them.
+      return { status: 200, body: { ok: true, ...(await dependencies.ingest(events)) } };
     } catch (error) {
       // 5xx makes the provider deliver the webhook again later: nothing is lost.
       await release();
