@@ -25,7 +25,12 @@ describeRedis('two mailer instances sharing one Redis', () => {
     const relay = mockProvider({ id: 'relay', ip: 'fixed' });
     const mailer = createMailer({
       providers: [esp, relay],
-      ...redis({ url, prefix, scheduler: { queue, prefix: bullPrefix } }),
+      ...redis({
+        url,
+        prefix,
+        scheduler: { queue, prefix: bullPrefix },
+        queue: { queue: `${queue}-send`, prefix: bullPrefix },
+      }),
     });
     const post = (events: MockWebhookEvent[]) =>
       mailer.webhooks.handle(
@@ -42,9 +47,11 @@ describeRedis('two mailer instances sharing one Redis', () => {
 
   afterAll(async () => {
     await Promise.all(mailers.map((mailer) => mailer.close()));
-    const bull = new Queue(queue, { connection: { url }, prefix: bullPrefix });
-    await bull.obliterate({ force: true });
-    await bull.close();
+    for (const name of [queue, `${queue}-send`]) {
+      const bull = new Queue(name, { connection: { url }, prefix: bullPrefix });
+      await bull.obliterate({ force: true });
+      await bull.close();
+    }
     const admin = new Redis(url);
     const keys = await admin.keys(`${prefix}*`);
     if (keys.length > 0) await admin.del(...keys);
