@@ -55,6 +55,9 @@ export const FAULT_EXPECTATIONS: Readonly<
   rate_limited: { codes: ['rate_limited'], calls: 'retry' },
   hang: { codes: ['timeout'], calls: 'retry' },
   reset: { codes: ['network'], calls: 'retry' },
+  // The message is accepted, then the answer is lost: from the client, the same as the two above.
+  accept_then_reset: { codes: ['network'], calls: 'retry' },
+  accept_then_hang: { codes: ['timeout'], calls: 'retry' },
   malformed: { codes: ['unknown', 'provider_unavailable'], calls: 'retry' },
   quota_exhausted: { codes: ['quota_exceeded', 'rate_limited', 'account_suspended'], calls: 'once' },
   account_suspended: { codes: ['account_suspended', 'auth_failed'], calls: 'once' },
