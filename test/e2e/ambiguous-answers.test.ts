@@ -78,8 +78,10 @@ describe('answers lost after the provider accepted', () => {
     expect(duplicates.length).toBeGreaterThan(0); // the faults did hit: the check below means something
     for (const id of duplicates) {
       const outcome = outcomes.get(id);
-      if (outcome && 'result' in outcome) expect(outcome.result.possibleDuplicate, id).toBe(true);
-      else expect((outcome?.error as SendError).possiblyDelivered, id).toBe(true);
+      expect(outcome, `a message the test never sent: ${id}`).toBeDefined();
+      if (!outcome) continue;
+      if ('result' in outcome) expect(outcome.result.possibleDuplicate, id).toBe(true);
+      else expect((outcome.error as SendError).possiblyDelivered, id).toBe(true);
     }
     for (const [id, outcome] of outcomes) {
       if ('error' in outcome && accepted.has(id))
