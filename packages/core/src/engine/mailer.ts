@@ -51,6 +51,12 @@ export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
   readonly queue?: Queue;
   /** Work the queue on this instance (`false`: enqueue only, as an API process). Default: on, 4 at a time. */
   readonly worker?: boolean | WorkerOptions;
+  /**
+   * How long an idempotency claim outlives an instance that died mid-send, ms: until then, sends
+   * of the same key wait for it (docs/idempotency.md). Renewed every third of it while a send runs.
+   * Default 120 000.
+   */
+  readonly idempotencyLeaseMs?: number;
 }
 
 export interface Mailer {
@@ -142,7 +148,21 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   });
 
   const tracker = new Tracker(store, clock, retentionMs);
-  const idempotency = new Idempotency({ store, clock, retentionMs, leaseMs: IDEMPOTENCY_LEASE_MS });
+  const idempotency = new Idempotency({
+    store,
+    clock,
+    retentionMs,
+    leaseMs: numberOption(
+      'createMailer',
+      'idempotencyLeaseMs',
+      options.idempotencyLeaseMs,
+      IDEMPOTENCY_LEASE_MS,
+      {
+        min: 1,
+        unit: 'ms',
+      },
+    ),
+  });
   // The queue (docs/queue.md): jobs are sent by `dispatch`, below, as send() does.
   const queue = options.queue ?? memoryQueue(clock);
   const worker = options.worker ?? true;
