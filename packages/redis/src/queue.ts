@@ -76,6 +76,10 @@ export function redisQueue(connection: RedisUrlOptions = {}, options: RedisQueue
             jobId: toBullJobId(job.id),
             delay: Math.max(0, Math.ceil(job.runAt - Date.now())),
             priority: bullPriority(job.priority),
+            // A run that threw (Redis failed under it) is tried again; the engine's own retries
+            // are moves to the delayed set, which BullMQ does not count as attempts.
+            attempts: 1_000_000,
+            backoff: { type: 'fixed', delay: 1_000 },
             removeOnComplete: true,
             removeOnFail: false,
           },
