@@ -175,7 +175,14 @@ export function queueOn(
           try {
             const made = await start();
             for (let index = 0; index < workOptions.concurrency; index++) {
-              workers.push(await made.work<JobData>(name, { pollingIntervalSeconds, batchSize: 1 }, handle));
+              let id = '';
+              id = await made.work<JobData>(name, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
+                await handle(jobs);
+                // pg-boss waits a polling interval after every fetch; after a job, look for the
+                // next one at once (only an empty fetch waits).
+                made.notifyWorker(id);
+              });
+              workers.push(id);
             }
             return;
           } catch {

@@ -1,5 +1,5 @@
-import { createMailer, type Mailer, type MailerEvents } from '@mailover/core';
-import { type MockProvider, type MockProviderOptions, mockProvider } from '@mailover/core/testing';
+import { createMailer, type Mailer } from '@mailover/core';
+import { jobReaches, mockProvider, type QueueInstanceFactory, testQueue } from '@mailover/core/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgres } from '../src/index.js';
@@ -18,18 +18,6 @@ const message = (subject: string) => ({
   text: 'Paid.',
 });
 
-/** Resolves when job `id` reaches `state` on `mailer` (by its events). */
-function reaches(mailer: Mailer, id: string, state: MailerEvents['job']['state']): Promise<void> {
-  return new Promise((resolve) => {
-    const off = mailer.on('job', (event) => {
-      if (event.id === id && event.state === state) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
-
 describeDatabase('the pg-boss queue of @mailover/postgres', () => {
   const mailers: Mailer[] = [];
   afterAll(async () => {
@@ -37,11 +25,9 @@ describeDatabase('the pg-boss queue of @mailover/postgres', () => {
     await dropSchemas(connectionString, runSchema);
   });
 
-  /** An instance on schema `schema`: its own pool, provider and worker (unless `worker: false`). */
-  const instance = (
-    schema: string,
-    extra: { worker?: false | { retryDelaysMs?: number[] }; script?: MockProviderOptions['script'] } = {},
-  ): { mailer: Mailer; provider: MockProvider } => {
+  /** An instance on the schema named by `label`: its own pool, provider and worker (unless `worker: false`). */
+  const instance: QueueInstanceFactory = (label, extra = {}) => {
+    const schema = `${runSchema}_${label}`;
     const provider = mockProvider({ id: 'esp', ...(extra.script ? { script: extra.script } : {}) });
     const mailer = createMailer({
       providers: [provider],
@@ -55,54 +41,20 @@ describeDatabase('the pg-boss queue of @mailover/postgres', () => {
   };
 
   it('stores the job in PostgreSQL and sends it from the worker', async () => {
-    const { mailer, provider } = instance(`${runSchema}_one`);
+    const { mailer, provider } = instance('one');
     const { id } = await mailer.enqueue(message('one'));
-    await reaches(mailer, id, 'sent');
+    await jobReaches(mailer, id, 'sent');
     expect(provider.calls.map((call) => call.message.subject)).toEqual(['one']);
     expect((await mailer.status(id))?.state).toBe('sent');
   });
 
-  it('lets an API instance (worker: false) enqueue and another instance send', async () => {
-    const schema = `${runSchema}_api`;
-    const api = instance(schema, { worker: false });
-    const worker = instance(schema);
-    const { id } = await api.mailer.enqueue(message('from the API'));
-    await reaches(worker.mailer, id, 'sent');
-    expect(api.provider.calls).toHaveLength(0);
-    expect(worker.provider.calls).toHaveLength(1);
-    expect((await api.mailer.status(id))?.state).toBe('sent');
-  });
-
-  it('sends each of 30 messages once with two workers on one queue', async () => {
-    const schema = `${runSchema}_two`;
-    const [a, b] = [instance(schema), instance(schema)];
-    const ids = await Promise.all(
-      Array.from({ length: 30 }, (_, index) => a.mailer.enqueue(message(`m${index}`))),
-    );
-    await Promise.all(
-      ids.map(({ id }) => Promise.race([reaches(a.mailer, id, 'sent'), reaches(b.mailer, id, 'sent')])),
-    );
-    const subjects = [...a.provider.calls, ...b.provider.calls].map((call) => call.message.subject).sort();
-    expect(subjects).toEqual(Array.from({ length: 30 }, (_, index) => `m${index}`).sort());
-  });
-
-  it('retries a job whose providers all failed, as a new pg-boss job at the scheduled time', async () => {
-    const { mailer, provider } = instance(`${runSchema}_retry`, {
-      script: [{ fail: 'provider_unavailable' }, 'ok'],
-      worker: { retryDelaysMs: [300] },
-    });
-    const { id } = await mailer.enqueue(message('retried'));
-    await reaches(mailer, id, 'sent');
-    expect(provider.calls).toHaveLength(2);
-    expect((await mailer.status(id))?.state).toBe('sent');
-  });
+  testQueue('pg-boss', instance, { describe, it });
 
   describe('the transactional outbox: enqueue through your client, inside your transaction', () => {
-    const schema = `${runSchema}_outbox`;
-
     it('sends nothing when the transaction rolls back, and sends once it commits', async () => {
-      const api = instance(schema, { worker: false });
-      const worker = instance(schema);
+      const api = instance('outbox', { worker: false });
+      const worker = instance('outbox');
+      const schema = `${runSchema}_outbox`;
       await api.mailer.enqueue(message('warm-up')); // pg-boss creates its schema outside the transactions
       const client = new pg.Client({ connectionString });
       await client.connect();
@@ -121,7 +73,7 @@ describeDatabase('the pg-boss queue of @mailover/postgres', () => {
         expect(worker.provider.calls.map((call) => call.message.subject)).not.toContain('committed');
         await client.query('COMMIT');
 
-        await reaches(worker.mailer, committed.id, 'sent');
+        await jobReaches(worker.mailer, committed.id, 'sent');
         await worker.mailer.idle();
         const subjects = worker.provider.calls.map((call) => call.message.subject);
         expect(subjects.filter((subject) => subject === 'committed')).toHaveLength(1);
@@ -133,7 +85,7 @@ describeDatabase('the pg-boss queue of @mailover/postgres', () => {
     });
 
     it('refuses a db that is not a pg client, naming the option', async () => {
-      const api = instance(schema, { worker: false });
+      const api = instance('outbox', { worker: false });
       await expect(api.mailer.enqueue(message('x'), { db: { execute: () => {} } })).rejects.toThrow(
         /`db` must be a pg Client or PoolClient/,
       );

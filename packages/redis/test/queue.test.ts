@@ -1,5 +1,5 @@
-import { createMailer, type Mailer, type MailerEvents } from '@mailover/core';
-import { type MockProvider, type MockProviderOptions, mockProvider } from '@mailover/core/testing';
+import { createMailer, type Mailer } from '@mailover/core';
+import { mockProvider, type QueueInstanceFactory, testQueue } from '@mailover/core/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,17 +17,6 @@ const message = (subject: string) => ({
   subject,
   text: 'Paid.',
 });
-
-function reaches(mailer: Mailer, id: string, state: MailerEvents['job']['state']): Promise<void> {
-  return new Promise((resolve) => {
-    const off = mailer.on('job', (event) => {
-      if (event.id === id && event.state === state) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
 
 describeRedis('the BullMQ queue of @mailover/redis', () => {
   const run = uniqueName('queue');
@@ -49,10 +38,7 @@ describeRedis('the BullMQ queue of @mailover/redis', () => {
     await ('stop' in target ? target.stop() : undefined);
   });
 
-  const instance = (
-    label: string,
-    extra: { worker?: false | { retryDelaysMs?: number[] }; script?: MockProviderOptions['script'] } = {},
-  ): { mailer: Mailer; provider: MockProvider } => {
+  const instance: QueueInstanceFactory = (label, extra = {}) => {
     queues.add(`${run}-${label}`);
     const provider = mockProvider({ id: 'esp', ...(extra.script ? { script: extra.script } : {}) });
     const mailer = createMailer({
@@ -72,45 +58,7 @@ describeRedis('the BullMQ queue of @mailover/redis', () => {
     return { mailer, provider };
   };
 
-  it('lets an API instance (worker: false) enqueue and another instance send', async () => {
-    const api = instance('api', { worker: false });
-    const worker = instance('api');
-    const { id } = await api.mailer.enqueue(message('from the API'));
-    await reaches(worker.mailer, id, 'sent');
-    expect(api.provider.calls).toHaveLength(0);
-    expect(worker.provider.calls).toHaveLength(1);
-    expect((await api.mailer.status(id))?.state).toBe('sent');
-  });
-
-  it('sends each of 30 messages once with two workers on one queue', async () => {
-    const [a, b] = [instance('two'), instance('two')];
-    const ids = await Promise.all(
-      Array.from({ length: 30 }, (_, index) => a.mailer.enqueue(message(`m${index}`))),
-    );
-    await Promise.all(
-      ids.map(({ id }) => Promise.race([reaches(a.mailer, id, 'sent'), reaches(b.mailer, id, 'sent')])),
-    );
-    const subjects = [...a.provider.calls, ...b.provider.calls].map((call) => call.message.subject).sort();
-    expect(subjects).toEqual(Array.from({ length: 30 }, (_, index) => `m${index}`).sort());
-  });
-
-  it('retries a job whose providers all failed by delaying it to the scheduled time', async () => {
-    const { mailer, provider } = instance('retry', {
-      script: [{ fail: 'provider_unavailable' }, 'ok'],
-      worker: { retryDelaysMs: [300] },
-    });
-    const { id } = await mailer.enqueue(message('retried'));
-    await reaches(mailer, id, 'sent');
-    expect(provider.calls).toHaveLength(2);
-  });
-
-  it('cancels a scheduled job before it starts', async () => {
-    const { mailer, provider } = instance('cancel');
-    const { id } = await mailer.enqueue(message('cancelled'), { sendAt: new Date(Date.now() + 60_000) });
-    expect(await mailer.cancel(id)).toBe(true);
-    expect((await mailer.status(id))?.state).toBe('cancelled');
-    expect(provider.calls).toHaveLength(0);
-  });
+  testQueue('BullMQ', instance, { describe, it });
 
   it('refuses a transactional db client, pointing to @mailover/postgres', async () => {
     const { mailer } = instance('db', { worker: false });

@@ -9,3 +9,4 @@ export {
 export { type MockWebhookEvent, mockWebhooks } from './mock-webhooks.js';
 export { VirtualClock } from './virtual-clock.js';
 export { type StoreContractRunner, testStore } from './store-contract.js';
+export { jobReaches, type QueueInstanceFactory, testQueue } from './queue-contract.js';
