@@ -114,6 +114,34 @@ for (const summary of summaries) {
   );
 }
 
+// 4. Domains sharing MX hosts: domain memory vs MX memory (issue 18).
+const sharedWorld: World = { ...world, domains: 2000, domainsPerMx: 10 };
+const SHARED_STRATEGIES: readonly Strategy[] = [
+  { name: 'rotating provider alone', providers: ['rotating', 'fixed'], greylisting: false },
+  { name: 'failover + domain memory (default policy)', providers: ['rotating', 'fixed'], greylisting: {} },
+  {
+    name: 'failover + domain and MX memory',
+    providers: ['rotating', 'fixed'],
+    greylisting: {},
+    mxMemory: true,
+  },
+];
+const shared: StrategySummary[] = [];
+for (const strategy of SHARED_STRATEGIES) shared.push(summarize(await runScenario(sharedWorld, strategy)));
+console.log(
+  `\n## Shared MX hosts: ${sharedWorld.messages} messages to ${sharedWorld.domains} domains behind ${sharedWorld.domains / sharedWorld.domainsPerMx!} MX hosts (${sharedWorld.domainsPerMx} domains each; ${percent(sharedWorld.greylistingShare, 0)} of hosts greylist, ${shared[0]!.greylisting.recipients} recipients behind them)\n`,
+);
+console.log(
+  '| strategy | delivered | lost | greylisting p50 / p95 / p99 | duplicates (greylisting share) | loops | failovers | routed by domain / by MX |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+for (const summary of shared) {
+  const stats = summary.greylisting;
+  console.log(
+    `| ${summary.strategy} | ${percent(summary.deliveredShare, 2)} | ${summary.lost} | ${formatDuration(stats.p50Ms)} / ${formatDuration(stats.p95Ms)} / ${formatDuration(stats.p99Ms)} | ${summary.duplicates} (${percent(summary.duplicateShareGreylisting)}) | ${summary.loops} | ${summary.failovers} | ${summary.domainRoutes - summary.mxRoutes} / ${summary.mxRoutes} |`,
+  );
+}
+
 const wallMs = performance.now() - started;
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
 console.log(`\n${machine}; wall time ${(wallMs / 1000).toFixed(1)} s`);
@@ -133,6 +161,10 @@ writeFileSync(
       closedForm: checks,
       strategies: summaries.map(({ greylistingDelaysMs, ...summary }) => summary),
       targets,
+      sharedMx: {
+        world: { domains: sharedWorld.domains, domainsPerMx: sharedWorld.domainsPerMx },
+        strategies: shared.map(({ greylistingDelaysMs, ...summary }) => summary),
+      },
     },
     (_, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),
     2,

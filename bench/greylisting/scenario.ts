@@ -11,6 +11,7 @@ import {
   seededRandom,
 } from '@mailover/sandbox';
 import { type BenchMessage, simulatedProvider, toWebhookRequest } from './provider.js';
+import { sharedMxWorld } from './shared-mx.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -32,6 +33,8 @@ export interface World {
   readonly rotatingPool: { readonly size: number; readonly networks: number };
   readonly rotatingSchedule: RetrySchedule;
   readonly fixedSchedule: RetrySchedule;
+  /** Recipient domains per MX host (shared-mx.ts); undefined: every domain has its own MX. */
+  readonly domainsPerMx?: number;
 }
 
 export const DEFAULT_WORLD: World = {
@@ -54,6 +57,8 @@ export interface Strategy {
   /** Providers in priority order. */
   readonly providers: readonly ('rotating' | 'fixed')[];
   readonly greylisting: CreateMailerOptions['greylisting'];
+  /** Also remember greylisting per MX host (`greylisting.mx`), with the world's MX records. */
+  readonly mxMemory?: boolean;
 }
 
 /** What happened to one (message, recipient), from the MTAs' side: the ground truth. */
@@ -73,6 +78,8 @@ export interface ScenarioResult {
   readonly failovers: number;
   readonly loops: number;
   readonly domainRoutes: number;
+  /** Routes decided by MX memory (another domain behind the same MX looped). */
+  readonly mxRoutes: number;
   /** When each domain was first learned as greylisting. */
   readonly learnedAt: ReadonlyMap<string, number>;
   readonly webhookFailures: number;
@@ -84,13 +91,19 @@ export async function runScenario(world: World, strategy: Strategy): Promise<Sce
   const random = seededRandom(world.seed);
   const clock = new VirtualClock({ start: Date.UTC(2026, 0, 5), random: seededRandom(world.seed + 1) });
   const startedAt = clock.now();
-  const population = createPopulation({
+  const populationOptions = {
     seed: world.seed,
     domains: world.domains,
     greylistingShare: world.greylistingShare,
     rateLimitedShare: world.rateLimitedShare,
     mailboxFullShare: world.mailboxFullShare,
-  });
+  };
+  const shared = world.domainsPerMx
+    ? sharedMxWorld({ ...populationOptions, domainsPerMx: world.domainsPerMx })
+    : undefined;
+  const population = shared?.population ?? createPopulation(populationOptions);
+  const receivers = shared?.receivers ?? population;
+  const mxOf = (domain: string) => shared?.mxOf(domain) ?? `mx.${domain}`;
   const records = new Map<string, RecipientRecord>();
   const recordFor = (id: string, recipient: string): RecipientRecord => {
     const key = `${id}|${recipient}`;
@@ -123,7 +136,7 @@ export async function runScenario(world: World, strategy: Strategy): Promise<Sce
   const rotatingMta = new SimulatedMta<BenchMessage>({
     pool: ipPool({ ...world.rotatingPool, octet: 10, random: seededRandom(world.seed + 2) }),
     schedule: world.rotatingSchedule,
-    receivers: population,
+    receivers,
     clock,
     random,
     onEvent,
@@ -131,7 +144,7 @@ export async function runScenario(world: World, strategy: Strategy): Promise<Sce
   const fixedMta = new SimulatedMta<BenchMessage>({
     pool: ipPool({ octet: 20 }),
     schedule: world.fixedSchedule,
-    receivers: population,
+    receivers,
     clock,
     random,
     onEvent,
@@ -144,7 +157,19 @@ export async function runScenario(world: World, strategy: Strategy): Promise<Sce
     providers: strategy.providers.map((name) => providers[name]),
     clock,
     store: memoryStore({ clock, maxEntries: 5_000_000 }),
-    greylisting: strategy.greylisting,
+    greylisting:
+      strategy.mxMemory && strategy.greylisting !== false
+        ? {
+            ...strategy.greylisting,
+            // In-process MX records: the virtual clock must not see real DNS I/O under it.
+            mx: {
+              lookup: async (domain) => ({
+                exchanges: [{ exchange: mxOf(domain), preference: 10 }],
+                ttlSeconds: 3600,
+              }),
+            },
+          }
+        : strategy.greylisting,
     retentionMs: 10 * 24 * HOUR,
   });
   deliverWebhook = (event) => {
@@ -161,10 +186,14 @@ export async function runScenario(world: World, strategy: Strategy): Promise<Sce
   let failovers = 0;
   let loops = 0;
   let domainRoutes = 0;
+  let mxRoutes = 0;
   const learnedAt = new Map<string, number>();
   mailer.on('greylist-failover', () => failovers++);
   mailer.on('greylist-loop', () => loops++);
-  mailer.on('domain-route', () => domainRoutes++);
+  mailer.on('domain-route', ({ rule }) => {
+    domainRoutes++;
+    if (rule === 'mx') mxRoutes++;
+  });
   mailer.on('domain-learned', ({ domain }) => {
     if (!learnedAt.has(domain)) learnedAt.set(domain, clock.now());
   });
@@ -201,6 +230,7 @@ export async function runScenario(world: World, strategy: Strategy): Promise<Sce
     failovers,
     loops,
     domainRoutes,
+    mxRoutes,
     learnedAt,
     webhookFailures,
     virtualDurationMs,

@@ -30,6 +30,8 @@ export interface StrategySummary {
   readonly failovers: number;
   readonly loops: number;
   readonly domainRoutes: number;
+  /** Routes decided by MX memory. */
+  readonly mxRoutes: number;
   readonly webhookFailures: number;
   /** p95 delay per greylister class, ms. */
   readonly p95ByClass: Readonly<Record<string, number>>;
@@ -112,6 +114,7 @@ export function summarize(result: ScenarioResult): StrategySummary {
     failovers: result.failovers,
     loops: result.loops,
     domainRoutes: result.domainRoutes,
+    mxRoutes: result.mxRoutes,
     webhookFailures: result.webhookFailures,
     p95ByClass,
     greylistingDelaysMs: greylistingDelays,

@@ -88,7 +88,8 @@ describe.skipIf(!redis)('greylisting failover across instance processes', () => 
         message.to.length,
       );
     }
-  });
+    // Two instance processes, a dozen webhooks and BullMQ jobs: 16 s on a loaded 2-core machine.
+  }, 60_000);
 
   it('failovers pending on an instance killed with SIGKILL are completed by another, none twice', async () => {
     const config = scenario('killed', { lockDurationMs: 2_000, stalledIntervalMs: 300 });

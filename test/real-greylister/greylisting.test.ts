@@ -8,15 +8,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMailer, type Mailer, type MessageStatus } from '@mailover/core';
+import { createMailer, type GreylistPolicy, type Mailer, type MessageStatus } from '@mailover/core';
 import { type Sandbox, startSandbox } from '@mailover/sandbox';
 import { sendgrid } from '@mailover/sendgrid';
 import { smtp } from '@mailover/smtp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RealGreylister, startRealGreylister, unavailableReason } from './harness.js';
+import { type DnsServer, nsdUnavailableReason, startNsd } from '../dns-server/nsd.js';
+import { type RealGreylister, startRealGreylister, TEST_DOMAIN, unavailableReason } from './harness.js';
 
 const reason = unavailableReason();
 if (reason) console.log(`real greylister suite skipped: ${reason}`);
+const dnsReason = nsdUnavailableReason();
+if (!reason && dnsReason) console.log(`real greylister MX-memory case skipped: ${dnsReason}`);
+
+/** Two recipient domains whose MX is the one Postfix + postgrey (as behind a hosted filtering service). */
+const SHARED_MX_DOMAINS = ['uni-a.test', 'uni-b.test'];
+const SHARED_MX = 'mx.greylister.test';
 
 const DELAY_SECONDS = 3;
 // One address per /24: every retry of the rotating provider is a new postgrey triplet.
@@ -29,9 +36,16 @@ describe.skipIf(reason !== undefined)('greylisting loop on Postfix + postgrey', 
   let sandbox: Sandbox;
   let server: Server;
   let mailer: Mailer | undefined;
+  let dns: DnsServer | undefined;
 
   beforeAll(async () => {
-    greylister = await startRealGreylister(DELAY_SECONDS);
+    greylister = await startRealGreylister(DELAY_SECONDS, [TEST_DOMAIN, ...SHARED_MX_DOMAINS]);
+    if (!dnsReason) {
+      dns = await startNsd({
+        ...Object.fromEntries(SHARED_MX_DOMAINS.map((domain) => [domain, [`@ MX 10 ${SHARED_MX}.`]])),
+        'greylister.test': [`mx A ${greylister.host}`],
+      });
+    }
     server = createServer((request, response) => {
       if (mailer) mailer.webhooks.node('sendgrid')(request, response);
       else response.writeHead(503).end();
@@ -54,10 +68,11 @@ describe.skipIf(reason !== undefined)('greylisting loop on Postfix + postgrey', 
     await mailer?.close();
     await sandbox?.close();
     server?.close();
+    await dns?.stop();
     await greylister?.stop();
   });
 
-  const makeMailer = (greylisting: false | undefined) =>
+  const makeMailer = (greylisting: false | undefined | GreylistPolicy) =>
     createMailer({
       providers: [
         sendgrid({
@@ -75,7 +90,7 @@ describe.skipIf(reason !== undefined)('greylisting loop on Postfix + postgrey', 
           tls: { rejectUnauthorized: false },
         }),
       ],
-      ...(greylisting === false ? { greylisting: false as const } : {}),
+      ...(greylisting === undefined ? {} : { greylisting }),
     });
 
   async function waitFor(
@@ -166,4 +181,58 @@ describe.skipIf(reason !== undefined)('greylisting loop on Postfix + postgrey', 
     });
     expect(next.provider).toBe('relay');
   }, 45_000);
+
+  it.skipIf(dnsReason !== undefined)(
+    'MX memory: after one domain loops, a second domain behind the same MX goes to the fixed IP first, without a loop',
+    async () => {
+      mailer = makeMailer({ mx: { resolver: dns!.address } });
+      const loops: string[] = [];
+      const routes: unknown[] = [];
+      mailer.on('greylist-loop', (event) => loops.push(event.recipient));
+      mailer.on('domain-route', (event) => routes.push(event));
+      const tag = randomUUID().slice(0, 8);
+      const first = `first-${tag}@uni-a.test`;
+      const second = `second-${tag}@uni-b.test`;
+
+      // uni-a.test: the rotating provider loops, the fixed IP delivers, and uni-a.test's MX is learned.
+      const sent = await mailer.send({ from: 'shop@sender.test', to: first, subject: 'Code', text: '1' });
+      expect(sent.provider).toBe('sendgrid');
+      const status = await waitFor(
+        sent.id,
+        (current) => current?.history.some((entry) => entry.type === 'failover-sent') ?? false,
+        30_000,
+      );
+      expect(status?.recipients[first]).toMatchObject({ state: 'failed_over', provider: 'relay' });
+      expect(loops).toEqual([first]);
+
+      // uni-b.test never looped; its first message goes to the fixed IP because its MX did.
+      const next = await mailer.send({ from: 'shop@sender.test', to: second, subject: 'Code', text: '2' });
+      expect(next.provider).toBe('relay');
+      expect(routes).toEqual([
+        {
+          id: next.id,
+          domain: 'uni-b.test',
+          provider: 'relay',
+          rule: 'mx',
+          mxHost: SHARED_MX,
+          learnedFrom: 'uni-a.test',
+        },
+      ]);
+      const history = (await mailer.status(next.id))?.history ?? [];
+      expect(history.find((entry) => entry.type === 'routed')?.detail).toContain(
+        `uni-b.test's MX ${SHARED_MX} greylisted uni-a.test before`,
+      );
+      // Postfix took it from the fixed address (after postgrey's one delay for that new triplet);
+      // the rotating provider never carried it, so there was no loop and nothing to duplicate.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const lines = greylister.logFor(second);
+      expect(lines.some((line) => /status=sent/.test(line))).toBe(true);
+      expect(
+        lines.filter((line) => line.includes('Greylisted')).every((line) => line.includes(`[${FIXED_IP}]`)),
+      ).toBe(true);
+      expect(sandbox.messages.some((message) => message.to.some((to) => to.address === second))).toBe(false);
+      expect(loops).toEqual([first]);
+    },
+    60_000,
+  );
 });

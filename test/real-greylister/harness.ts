@@ -40,16 +40,22 @@ export function unavailableReason(): string | undefined {
   return undefined;
 }
 
-/** Configure and start Postfix + a fresh postgrey (`delaySeconds` greylisting delay, keyed by /24). */
-export async function startRealGreylister(delaySeconds: number): Promise<RealGreylister> {
+/**
+ * Configure and start Postfix + a fresh postgrey (`delaySeconds` greylisting delay, keyed by /24),
+ * accepting mail for `domains` (several domains behind the one greylisting server).
+ */
+export async function startRealGreylister(
+  delaySeconds: number,
+  domains: readonly string[] = [TEST_DOMAIN],
+): Promise<RealGreylister> {
   const postconf = (...settings: string[]) => run('/usr/sbin/postconf', settings);
   await postconf(
     '-e',
     'inet_interfaces = loopback-only',
     'inet_protocols = ipv4',
     'mydestination =',
-    `relay_domains = ${TEST_DOMAIN}`,
-    `transport_maps = inline:{${TEST_DOMAIN}=discard:}`,
+    `relay_domains = ${domains.join(', ')}`,
+    `transport_maps = inline:{${domains.map((domain) => `${domain}=discard:`).join(', ')}}`,
     `smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service inet:127.0.0.1:${POLICY_PORT}`,
     'mynetworks = 127.0.0.1/32',
     'maillog_file = /var/log/postfix.log',

@@ -1,13 +1,18 @@
 import { classifySmtpReply } from '@mailover/core';
+import { doctor } from './doctor.js';
 
 /** The help text `mailover help` prints. */
 export const USAGE = `Usage:
   mailover explain "<smtp reply>" [--json]   what a reply means and what to do
   mailover sandbox [--port N] [--json]       start the local provider sandbox
+  mailover doctor <domain> [--json] [--resolver host:port] [--providers sendgrid,ses,mailgun,postmark,smtp]
+                  [--dkim provider=selector,…] [--return-path provider=domain] [--sending-domain mg.domain]
+                                             can each provider send as <domain>? (exit 1 on a failure)
 
 Examples:
   mailover explain "450 4.2.0 <ada@example.edu>: Recipient address rejected: Greylisted"
-  mailover sandbox --port 8025`;
+  mailover sandbox --port 8025
+  mailover doctor example.com --providers sendgrid,ses --dkim ses=token1,token2,token3`;
 
 /** Where the command writes: `console.log` / `console.error` in the `mailover` binary. */
 export interface Output {
@@ -17,8 +22,15 @@ export interface Output {
   err(text: string): void;
 }
 
-/** The `mailover` command. Resolves to the exit code (0 ok, 2 bad usage). */
-export async function main(argv: readonly string[], output: Output): Promise<number> {
+/**
+ * The `mailover` command. Resolves to the exit code (0 ok, 1 `doctor` found a failure, 2 bad usage).
+ * `env` supplies provider credentials to `doctor` (default: `process.env`).
+ */
+export async function main(
+  argv: readonly string[],
+  output: Output,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const json = argv.includes('--json');
   const args = argv.filter((argument) => argument !== '--json');
   const [command, ...rest] = args;
@@ -27,6 +39,7 @@ export async function main(argv: readonly string[], output: Output): Promise<num
     return command === undefined ? 2 : 0;
   }
   if (command === 'explain') return explain(rest, json, output);
+  if (command === 'doctor') return doctor(rest, json, output, env);
   if (command === 'sandbox') {
     const { main: sandboxMain } = await import('@mailover/sandbox/cli');
     try {

@@ -29,7 +29,7 @@ export interface SmtpReplyInfo {
   readonly classification: SmtpReplyClassification;
 }
 
-/** One normalized delivery event from a provider webhook (DESIGN.md §4). */
+/** One normalized delivery event from a provider webhook (docs/failure-taxonomy.md, "Delivery events"). */
 export interface DeliveryEvent {
   /** What happened to the recipient. */
   readonly type: DeliveryEventType;

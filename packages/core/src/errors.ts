@@ -1,5 +1,5 @@
 import type { FailureCode } from './failures.js';
-import type { SendAttempt } from './engine/types.js';
+import type { SendAttempt } from './send-result.js';
 
 const MARKER = Symbol.for('mailover.error');
 

@@ -1,5 +1,5 @@
 /**
- * The synchronous failure taxonomy (DESIGN.md §4): what an adapter reports when its provider's API
+ * The synchronous failure taxonomy (docs/failure-taxonomy.md): what an adapter reports when its provider's API
  * refused or did not answer a send, and what the engine does about each code by default.
  */
 
@@ -41,7 +41,7 @@ export type FailureAction =
   /** Stop: the message would fail anywhere, or a suppression must be respected. */
   | 'stop';
 
-/** The default action for each failure code (DESIGN.md §4). */
+/** The default action for each failure code (docs/failure-taxonomy.md). */
 export const DEFAULT_FAILURE_ACTIONS: Readonly<Record<FailureCode, FailureAction>> = Object.freeze({
   network: 'retry',
   timeout: 'retry',
@@ -56,6 +56,17 @@ export const DEFAULT_FAILURE_ACTIONS: Readonly<Record<FailureCode, FailureAction
   recipient_suppressed: 'stop',
   unknown: 'retry_once',
 });
+
+/**
+ * Codes that say the provider itself is unwell (it did not answer, or answered that it is down):
+ * consecutive ones open its circuit. What to *do* about a code is the action table's business.
+ */
+export const OUTAGE_CODES: ReadonlySet<FailureCode> = new Set<FailureCode>([
+  'network',
+  'timeout',
+  'provider_unavailable',
+  'unknown',
+]);
 
 /** What an adapter's `classifyError` returns: one failed call, described without secrets. */
 export interface ProviderFailure {

@@ -28,10 +28,12 @@ export {
   detectGreylistLoop,
   type GreylistPolicy,
   type LoopVerdict,
+  type MxLookupAnswer,
+  type MxMemoryOptions,
   type ResolvedGreylistPolicy,
   networkOf,
 } from './greylisting/detector.js';
-export type { WebhookEndpoint, WebhookOutcome } from './webhooks/handler.js';
+export type { WebhookEndpoint, WebhookOutcome, WebhookReport } from './webhooks/handler.js';
 export { memoryQueue } from './queue/memory-queue.js';
 export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
 export {

@@ -16,6 +16,7 @@ export {
   type WebhookDelivery,
 } from './webhook-dispatch.js';
 export type { FaultPlan, StandingFault } from './faults.js';
+export type { SandboxDomain } from './domains/index.js';
 export type {
   AcceptedMessage,
   Fault,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { DEFAULT_POSTMARK_ACCOUNT_TOKEN, domainApis, type SandboxDomain } from './domains/index.js';
 import { FaultPlan, seededRandom } from './faults.js';
 import { simulators } from './providers/index.js';
 import {
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   readonly maxBodyBytes?: number;
   /** POST signed delivery events for accepted messages, in each provider's real format. Default: off. */
   readonly webhooks?: SandboxWebhookOptions;
+  /** Sending domains the providers' domain and identity APIs report (SendGrid domain authentication, SES identities, Mailgun domains, Postmark domains). Default: none. */
+  readonly domains?: readonly SandboxDomain[];
 }
 
 /** The sandbox's webhook side: its signing keys, the options that make each adapter verify them, what it sent. */
@@ -93,13 +96,14 @@ export const DEFAULT_CREDENTIALS: SandboxCredentials = {
     secretAccessKey: 'sandbox-secret-access-key',
   },
   mailgun: { apiKey: 'key-sandbox', domain: 'mg.sandbox.test' },
-  postmark: { serverToken: 'sandbox-server-token' },
+  postmark: { serverToken: 'sandbox-server-token', accountToken: DEFAULT_POSTMARK_ACCOUNT_TOKEN },
 };
 
 /** Start the sandbox on loopback. Resolves once it is listening. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const credentials: SandboxCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const maxBodyBytes = options.maxBodyBytes ?? 40 * 1024 * 1024;
+  const domains = (options.domains ?? []).map((domain) => ({ ...domain, name: domain.name.toLowerCase() }));
   const messages: AcceptedMessage[] = [];
   const requests = Object.fromEntries(SANDBOX_PROVIDERS.map((kind) => [kind, 0])) as Record<
     SandboxProviderKind,
@@ -168,7 +172,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const answer = fault
       ? simulators[kind].renderFault(fault, simulatorRequest)
-      : await simulators[kind].handle(simulatorRequest, contexts[kind]);
+      : (domainApis[kind](simulatorRequest, contexts[kind], domains) ??
+        (await simulators[kind].handle(simulatorRequest, contexts[kind])));
     send(response, answer);
   }
 

@@ -12,8 +12,8 @@ export interface SandboxCredentials {
   readonly ses: { readonly region: string; readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Mailgun's API key (basic auth as `api`) and the sending domain in the URL. */
   readonly mailgun: { readonly apiKey: string; readonly domain: string };
-  /** Postmark's server token (`X-Postmark-Server-Token`). */
-  readonly postmark: { readonly serverToken: string };
+  /** Postmark's server token (`X-Postmark-Server-Token`) and account token (`X-Postmark-Account-Token`, domain APIs; default `sandbox-account-token`). */
+  readonly postmark: { readonly serverToken: string; readonly accountToken?: string };
 }
 
 /** An address as the provider received it. */

@@ -1,20 +1,5 @@
-import type { FailureCode } from '../failures.js';
+import { OUTAGE_CODES, type FailureCode } from '../failures.js';
 import type { Clock } from '../time.js';
-
-/** Codes that say the provider itself is unwell: they count towards opening the circuit. */
-const OUTAGE_CODES: ReadonlySet<FailureCode> = new Set([
-  'network',
-  'timeout',
-  'provider_unavailable',
-  'unknown',
-]);
-/** Codes that open the circuit at once: the provider cannot send for this account until someone acts. */
-const ACCOUNT_CODES: ReadonlySet<FailureCode> = new Set([
-  'auth_failed',
-  'quota_exceeded',
-  'account_suspended',
-  'sender_not_verified',
-]);
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -35,7 +20,7 @@ export interface SharedCircuit {
 
 /**
  * One provider's circuit breaker: closed → open after `failureThreshold` consecutive outage
- * failures (or at once for account failures) → half-open after `cooldownMs`, letting one probe
+ * failures (or at once when the action table says `failover_and_open`) → half-open after `cooldownMs`, letting one probe
  * call through → closed on its success, open again on its failure.
  */
 export class CircuitBreaker {
@@ -89,10 +74,16 @@ export class CircuitBreaker {
     }
   }
 
-  onFailure(code: FailureCode): void {
+  /**
+   * A call failed with `code`. `openNow` comes from the action table (`failover_and_open`): the
+   * breaker keeps no list of its own, so an action overridden to `retry` really is retried.
+   * Outage codes (failures.ts) count towards the threshold; any other answer proves the provider
+   * reachable.
+   */
+  onFailure(code: FailureCode, openNow: boolean): void {
     const wasProbe = this.probeInFlight;
     this.probeInFlight = false;
-    if (ACCOUNT_CODES.has(code)) {
+    if (openNow) {
       this.open(code);
       return;
     }

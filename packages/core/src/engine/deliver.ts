@@ -1,24 +1,24 @@
-import { ConfigurationError, NEVER_ABORTED } from '../adapter-kit.js';
-import { numberOption } from '../config/check.js';
+/**
+ * The attempt loop of one send, as named steps: order the providers (done by the caller), skip
+ * those the message does not fit or whose circuit is open, wait for a rate limit, make one
+ * attempt (attempt.ts), and on failure ask `nextStep` (next-step.ts) whether to retry, fail over
+ * or stop. docs/architecture.md, "The life of a message".
+ */
 import { SendError } from '../errors.js';
 import type { FailureAction, FailureCode, ProviderFailure } from '../failures.js';
-import type { NormalizedMessage } from '../message/types.js';
+import { allRecipients, type NormalizedMessage } from '../message/types.js';
 import type { Provider } from '../provider.js';
+import type { SendAttempt, SendResult } from '../send-result.js';
 import type { Clock } from '../time.js';
-import { backoffDelay } from './backoff.js';
+import { attemptSend } from './attempt.js';
 import type { CircuitBreaker } from './breaker.js';
 import type { MailerEmitter } from './events.js';
 import { exceededLimit } from './limits.js';
+import { nextStep, type StepPolicy } from './next-step.js';
+import type { ResolvedRetry } from './options.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { SendAttempt, SendOptions, SendResult } from './types.js';
-
-/** Why the engine aborted an in-flight call (an AbortError, as SDKs and fetch expect). */
-class StopReason extends Error {
-  override name = 'AbortError';
-  constructor(readonly code: 'deadline_exceeded' | 'aborted') {
-    super(code === 'aborted' ? 'the send was aborted by the caller' : 'the send deadline passed');
-  }
-}
+import { deadlineOf, describeStop, type StopCode, stopSignal } from './stop-signal.js';
+import type { SendOptions } from './types.js';
 
 export interface DeliveryDependencies {
   readonly clock: Clock;
@@ -27,13 +27,9 @@ export interface DeliveryDependencies {
   readonly buckets: ReadonlyMap<string, RateLimiter>;
   readonly actions: Readonly<Record<FailureCode, FailureAction>>;
   readonly onAmbiguous: 'failover' | 'stop';
-  readonly retry: {
-    readonly retries: number;
-    readonly minDelayMs: number;
-    readonly maxDelayMs: number;
-    readonly factor: number;
-    readonly maxRetryAfterMs: number;
-  };
+  /** The configured strategy's name, reported by the `sending` event. */
+  readonly strategy: string;
+  readonly retry: ResolvedRetry;
 }
 
 /** Sends one message through `order`, retrying and failing over; resolves to the first acceptance. */
@@ -44,48 +40,116 @@ export type Deliver = (
   recipients?: readonly string[],
 ) => Promise<SendResult>;
 
-/**
- * The attempt loop: retry the same provider while its failure code says so (backoff with jitter,
- * or the provider's Retry-After up to a cap), then fail over in order; skip providers whose limits
- * the message exceeds or whose circuit is open; stop at the deadline or when the caller aborts.
- */
-export function createDeliver(dependencies: DeliveryDependencies): Deliver {
-  const { clock, emitter, breakers, buckets, actions, onAmbiguous, retry } = dependencies;
-  return deliver;
+/** Thrown inside the loop to end the send; turned into a SendError (and a `failed` event) once. */
+class Stop {
+  constructor(
+    readonly code: SendError['code'],
+    readonly text: string,
+  ) {}
+}
 
-  async function deliver(
-    message: NormalizedMessage,
-    order: readonly Provider[],
-    sendOptions: Omit<SendOptions, 'providers'>,
-    recipients?: readonly string[],
-  ): Promise<SendResult> {
+export function createDeliver(dependencies: DeliveryDependencies): Deliver {
+  const { clock, emitter, breakers, buckets, strategy } = dependencies;
+
+  return async function deliver(message, order, sendOptions, recipients) {
     const startedAt = clock.now();
-    const deadlineAt = deadlineOf(sendOptions.deadline, startedAt);
-    const callerSignal = sendOptions.signal;
-    const hasDeadline = Number.isFinite(deadlineAt);
-    const controller = callerSignal || hasDeadline ? new AbortController() : undefined;
-    // A send nothing can stop shares one signal that never aborts: an AbortController per send cost
-    // ~5 µs, and adapters can leave that signal out of their SDK call and keep one client.
-    const signal = controller?.signal ?? NEVER_ABORTED;
-    // Only a send with a deadline needs a timer to stop: aborting one builds a DOMException with a
-    // stack, a cost every send paid before.
-    const stopTimer = hasDeadline ? new AbortController() : undefined;
-    const onCallerAbort = () => controller?.abort(new StopReason('aborted'));
-    if (callerSignal?.aborted) onCallerAbort();
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    if (stopTimer) {
-      clock.sleep(Math.max(0, deadlineAt - startedAt), stopTimer.signal).then(
-        () => controller?.abort(new StopReason('deadline_exceeded')),
-        () => {},
-      );
+    if (emitter.has('sending')) {
+      emitter.emit('sending', {
+        id: message.id,
+        messageId: message.messageId,
+        providers: order.map((provider) => provider.id),
+        strategy: recipients ? 'greylist-failover' : strategy,
+        recipients: recipients ?? allRecipients(message).map((address) => address.address),
+        startedAt,
+      });
     }
+    const deadlineAt = deadlineOf(sendOptions.deadline, startedAt);
+    const stop = stopSignal(sendOptions.signal, deadlineAt, startedAt, clock);
     const attempts: SendAttempt[] = [];
-    const fail = (code: SendError['code'], text: string): never => {
-      const possiblyDelivered = attempts.some((attempt) => attempt.outcome === 'unknown');
-      emitter.emit('failed', { id: message.id, messageId: message.messageId, code, attempts, message: text });
-      throw new SendError(text, code, attempts, message.id, message.messageId, possiblyDelivered);
+    const halt = (code: StopCode): never => {
+      throw new Stop(code, describeStop(code));
     };
-    const stopped = () => (signal.reason as StopReason).code;
+    const checkStopped = () => {
+      const stopped = stop.stopped();
+      if (stopped) halt(stopped);
+    };
+
+    /** One provider, retried as `nextStep` says: the acceptance, or its last failure (undefined: skipped). */
+    async function tryProvider(provider: Provider): Promise<SendResult | ProviderFailure | undefined> {
+      const breaker = breakers.get(provider.id);
+      let lastFailure: ProviderFailure | undefined;
+      for (let attempt = 1; ; attempt++) {
+        checkStopped();
+        // Synchronous unless a shared circuit has to be asked: no await on the common path.
+        const admitted = breaker ? breaker.tryAcquire() : true;
+        if (admitted === false || (admitted !== true && !(await admitted))) {
+          emitter.emit('skip', {
+            id: message.id,
+            provider: provider.id,
+            reason: 'circuit-open',
+            detail: 'circuit open after earlier failures',
+          });
+          return lastFailure;
+        }
+        await waitForRateLimit(provider);
+        const outcome = await attemptSend(provider, message, attempt, stop, clock, recipients);
+        attempts.push(outcome.record);
+        if ('accepted' in outcome) {
+          if (emitter.has('attempt'))
+            emitter.emit('attempt', { ...outcome.record, id: message.id, messageId: message.messageId });
+          breaker?.onSuccess();
+          return {
+            id: message.id,
+            messageId: message.messageId,
+            provider: provider.id,
+            providerMessageId: outcome.accepted.providerMessageId,
+            attempts,
+            possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
+          };
+        }
+        const { failure } = outcome;
+        lastFailure = failure;
+        emitter.emit('attempt', { ...outcome.record, id: message.id, messageId: message.messageId });
+        checkStopped();
+        const step = nextStep(failure, attempt, policy());
+        breaker?.onFailure(failure.code, step.type === 'failover' && step.openCircuit);
+        if (step.type === 'stop') {
+          const ambiguous = dependencies.actions[failure.code] !== 'stop';
+          throw new Stop(
+            failure.code,
+            `${provider.id}: ${failure.message}${ambiguous ? ' (the provider may have accepted it; not retried)' : ''}`,
+          );
+        }
+        if (step.type === 'failover') return failure;
+        emitter.emit('retry', {
+          id: message.id,
+          provider: provider.id,
+          attempt: attempt + 1,
+          delayMs: step.delayMs,
+          code: failure.code,
+          reason: step.reason,
+        });
+        await clock.sleep(step.delayMs, stop.waits).catch(() => halt(stop.stopped() ?? 'aborted'));
+      }
+    }
+
+    function policy(): StepPolicy {
+      return { ...dependencies, now: clock.now(), deadlineAt, random: () => clock.random() };
+    }
+
+    async function waitForRateLimit(provider: Provider): Promise<void> {
+      const bucket = buckets.get(provider.id);
+      if (!bucket) return;
+      const waitFrom = emitter.has('rate-limit-wait') ? clock.now() : undefined;
+      try {
+        await bucket.acquire(stop.waits);
+      } catch (error) {
+        checkStopped();
+        throw error;
+      }
+      const waitedMs = waitFrom === undefined ? 0 : clock.now() - waitFrom;
+      if (waitedMs > 0) emitter.emit('rate-limit-wait', { id: message.id, provider: provider.id, waitedMs });
+    }
 
     try {
       let lastFailure: ProviderFailure | undefined;
@@ -96,161 +160,40 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           emitter.emit('skip', { id: message.id, provider: provider.id, reason: 'limits', detail: tooBig });
           continue;
         }
-        const breaker = breakers.get(provider.id);
-        for (let attempt = 1; ; attempt++) {
-          if (signal.aborted) fail(stopped(), describeStop(stopped()));
-          // Synchronous unless a shared circuit has to be asked: no await on the common path.
-          const admitted = breaker ? breaker.tryAcquire() : true;
-          if (admitted === false || (admitted !== true && !(await admitted))) {
-            emitter.emit('skip', {
-              id: message.id,
-              provider: provider.id,
-              reason: 'circuit-open',
-              detail: `circuit open after earlier failures`,
-            });
-            break;
-          }
-          const bucket = buckets.get(provider.id);
-          if (bucket) {
-            try {
-              await bucket.acquire(controller?.signal);
-            } catch (error) {
-              if (signal.aborted) fail(stopped(), describeStop(stopped()));
-              throw error;
-            }
-          }
-
-          const callStartedAt = clock.now();
-          let failure: ProviderFailure;
-          try {
-            const accepted = await provider.send(message, {
-              signal,
-              attempt,
-              idempotencyKey: message.idempotencyKey ?? message.id,
-              ...(recipients ? { recipients } : {}),
-            });
-            const record: SendAttempt = {
-              provider: provider.id,
-              attempt,
-              code: 'ok',
-              startedAt: callStartedAt,
-              durationMs: clock.now() - callStartedAt,
-            };
-            attempts.push(record);
-            if (emitter.has('attempt'))
-              emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
-            breaker?.onSuccess();
-            const result: SendResult = {
-              id: message.id,
-              messageId: message.messageId,
-              provider: provider.id,
-              providerMessageId: accepted.providerMessageId,
-              attempts,
-              possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
-            };
-            emitter.emit('sent', result);
-            return result;
-          } catch (error) {
-            failure = signal.aborted
-              ? { code: 'timeout', outcome: 'unknown', message: describeStop(stopped()) }
-              : classify(provider, error);
-          }
-          const record: SendAttempt = {
-            provider: provider.id,
-            attempt,
-            code: failure.code,
-            outcome: failure.outcome,
-            message: failure.message,
-            ...(failure.status === undefined ? {} : { status: failure.status }),
-            ...(failure.providerCode === undefined ? {} : { providerCode: failure.providerCode }),
-            ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-            startedAt: callStartedAt,
-            durationMs: clock.now() - callStartedAt,
-          };
-          attempts.push(record);
-          lastFailure = failure;
-          emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
-          if (signal.aborted) fail(stopped(), describeStop(stopped()));
-          breaker?.onFailure(failure.code);
-
-          const action = actions[failure.code];
-          if (action === 'stop') fail(failure.code, `${provider.id}: ${failure.message}`);
-          if (failure.outcome === 'unknown' && onAmbiguous === 'stop') {
-            fail(
-              failure.code,
-              `${provider.id}: ${failure.message} (the provider may have accepted it; not retried)`,
-            );
-          }
-          const maxRetries = action === 'retry' ? retry.retries : action === 'retry_once' ? 1 : 0;
-          if (attempt > maxRetries) break;
-          const honoured =
-            failure.retryAfterMs !== undefined && failure.retryAfterMs <= retry.maxRetryAfterMs;
-          if (failure.retryAfterMs !== undefined && !honoured) break; // a long wait: fail over instead
-          const delayMs = honoured
-            ? failure.retryAfterMs!
-            : backoffDelay(attempt, retry, () => clock.random());
-          if (clock.now() + delayMs >= deadlineAt) break; // no time for a retry: try the next provider
-          emitter.emit('retry', {
-            id: message.id,
-            provider: provider.id,
-            attempt: attempt + 1,
-            delayMs,
-            code: failure.code,
-            reason: honoured ? 'retry-after' : 'backoff',
-          });
-          try {
-            await clock.sleep(delayMs, controller?.signal);
-          } catch {
-            fail(stopped(), describeStop(stopped()));
-          }
+        const tried = await tryProvider(provider);
+        if (tried && 'providerMessageId' in tried) {
+          emitter.emit('sent', tried);
+          return tried;
         }
-        if (lastFailure && attempts.at(-1)?.provider === provider.id) {
-          const next = order.slice(index + 1)[0];
-          emitter.emit('failover', {
-            id: message.id,
-            from: provider.id,
-            ...(next ? { to: next.id } : {}),
-            code: lastFailure.code,
-          });
-        }
+        if (!tried) continue;
+        lastFailure = tried;
+        const next = order[index + 1];
+        emitter.emit('failover', {
+          id: message.id,
+          from: provider.id,
+          ...(next ? { to: next.id } : {}),
+          code: tried.code,
+        });
       }
       if (!lastFailure)
-        return fail('no_provider', 'no provider could take this message (limits or open circuits)');
-      return fail(
+        throw new Stop('no_provider', 'no provider could take this message (limits or open circuits)');
+      throw new Stop(
         lastFailure.code,
         `every provider failed; last: ${attempts.at(-1)?.provider}: ${lastFailure.message}`,
       );
+    } catch (error) {
+      if (!(error instanceof Stop)) throw error;
+      const possiblyDelivered = attempts.some((attempt) => attempt.outcome === 'unknown');
+      emitter.emit('failed', {
+        id: message.id,
+        messageId: message.messageId,
+        code: error.code,
+        attempts,
+        message: error.text,
+      });
+      throw new SendError(error.text, error.code, attempts, message.id, message.messageId, possiblyDelivered);
     } finally {
-      stopTimer?.abort();
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      stop.dispose();
     }
-  }
-}
-
-function classify(provider: Provider, error: unknown): ProviderFailure {
-  try {
-    return provider.classifyError(error);
-  } catch {
-    return { code: 'unknown', outcome: 'unknown', message: `${provider.id}: classifyError threw` };
-  }
-}
-
-/**
- * When the send must stop, epoch ms (Infinity for no deadline). A NaN deadline, which once meant
- * "no deadline", is refused like any other option that would switch a limit off.
- */
-function deadlineOf(deadline: number | Date | undefined, startedAt: number): number {
-  if (deadline === undefined) return Number.POSITIVE_INFINITY;
-  const at =
-    deadline instanceof Date
-      ? deadline.getTime()
-      : startedAt + numberOption('send', 'deadline', deadline, 0, { min: 0, unit: 'ms' });
-  if (!Number.isFinite(at)) {
-    throw new ConfigurationError('send: deadline is an invalid Date; give a valid Date or a number of ms');
-  }
-  return at;
-}
-
-function describeStop(code: 'deadline_exceeded' | 'aborted'): string {
-  return code === 'aborted' ? 'the send was aborted by the caller' : 'the send deadline passed';
+  };
 }

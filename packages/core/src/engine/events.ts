@@ -1,11 +1,28 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { FailureCode } from '../failures.js';
-import type { DeferralEvidence } from '../greylisting/detector.js';
+import type { GreylistEvents } from '../greylisting/ports.js';
 import type { JobState } from '../queue/runner.js';
+import type { WebhookReport } from '../webhooks/handler.js';
 import type { SendAttempt, SendResult } from './types.js';
 
 /** Everything the engine reports, by event name. Subscribe with `mailer.on(name, listener)`. */
-export interface MailerEvents {
+export interface MailerEvents extends GreylistEvents {
+  /**
+   * A send began: the first call to a provider follows. Also for a greylisting re-send, which names
+   * its `recipients` and has strategy `'greylist-failover'`. Built only when someone listens.
+   */
+  sending: {
+    readonly id: string;
+    readonly messageId: string;
+    /** Provider ids in the order they will be tried. */
+    readonly providers: readonly string[];
+    /** `'priority'`, `'round-robin'`, `'weighted'`, or `'greylist-failover'` for a re-send. */
+    readonly strategy: string;
+    /** The addresses this send goes to (every recipient, or the re-send's). */
+    readonly recipients: readonly string[];
+    /** When it began, on the mailer's clock (epoch ms). */
+    readonly startedAt: number;
+  };
   /** A call to a provider finished (accepted or failed). */
   attempt: SendAttempt & { readonly id: string; readonly messageId: string };
   /** The engine will call the same provider again after `delayMs`. */
@@ -20,6 +37,8 @@ export interface MailerEvents {
     /** `'retry-after'` when the provider asked for the delay, else `'backoff'`. */
     readonly reason: 'backoff' | 'retry-after';
   };
+  /** The engine waited `waitedMs` for a provider's configured rate limit (`rateLimits`) before calling it. */
+  'rate-limit-wait': { readonly id: string; readonly provider: string; readonly waitedMs: number };
   /** The engine moved on from a provider that failed. `to` is absent when none is left. */
   failover: { readonly id: string; readonly from: string; readonly to?: string; readonly code: FailureCode };
   /** A provider was passed over without a call. */
@@ -32,27 +51,22 @@ export interface MailerEvents {
   'circuit-open': { readonly provider: string; readonly code: FailureCode; readonly until: number };
   'circuit-close': { readonly provider: string };
   sent: SendResult;
+  /** A webhook request was answered (its events, if any, were reported as `delivery` first). */
+  webhook: WebhookReport;
   /** A verified webhook event was stored (`id` is the mailover id it correlated to, if any). */
   delivery: DeliveryEvent & { readonly id?: string };
-  /** Greylisting deferrals of one (message, recipient) were judged a loop. */
-  'greylist-loop': {
+  /**
+   * A message was routed to a fixed-IP provider first: `rule` `domain` when its recipient domain
+   * looped before, `mx` when another domain (`learnedFrom`) behind the same exchanger (`mxHost`) did.
+   */
+  'domain-route': {
     readonly id: string;
-    readonly recipient: string;
-    readonly rule: 'count' | 'networks' | 'window';
-    readonly detail: string;
-    readonly evidence: readonly DeferralEvidence[];
-  };
-  /** The looping recipient was re-sent through a fixed-IP provider. */
-  'greylist-failover': {
-    readonly id: string;
-    readonly recipient: string;
+    readonly domain: string;
     readonly provider: string;
-    readonly providerMessageId: string;
+    readonly rule: 'domain' | 'mx';
+    readonly mxHost?: string;
+    readonly learnedFrom?: string;
   };
-  /** A domain was remembered as greylisting: its mail goes to `provider` first until `until`. */
-  'domain-learned': { readonly domain: string; readonly provider: string; readonly until: number };
-  /** A message was routed to a fixed-IP provider first because its recipient domain greylists. */
-  'domain-route': { readonly id: string; readonly domain: string; readonly provider: string };
   /** A queued message changed state (docs/queue.md): queued, scheduled, sending, sent, dead, cancelled. */
   job: {
     readonly id: string;

@@ -10,20 +10,12 @@
  * docs/security.md, "What an authentic event may change".
  */
 import type { DeliveryEvent } from '../delivery-event.js';
+import type { IngestCounts } from '../webhooks/handler.js';
 import type { GreylistGuard } from '../greylisting/guard.js';
+import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { MailerEmitter } from './events.js';
 import type { MessageRecord, Tracker } from './tracking.js';
-
-/** What one webhook request's events came to. */
-export interface IngestCounts {
-  /** Events attributed to a message and recorded. */
-  readonly stored: number;
-  /** Events already seen (the provider delivered the webhook again). */
-  readonly duplicates: number;
-  /** Authentic events that name no message this provider sent to that recipient: recorded nowhere. */
-  readonly unmatched: number;
-}
 
 export interface IngestDependencies {
   readonly store: Store;
@@ -68,7 +60,7 @@ export function createIngest(dependencies: IngestDependencies) {
     let duplicates = 0;
     let unmatched = 0;
     for (const event of events) {
-      const dedupeKey = `event:${event.provider}:${event.eventId}`;
+      const dedupeKey = storeKeys.event(event.provider, event.eventId);
       if (!(await store.claim(dedupeKey, '1', retentionMs))) {
         duplicates += 1;
         continue;

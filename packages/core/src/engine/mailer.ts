@@ -2,12 +2,14 @@ import { lazy } from '../adapter-kit.js';
 import { MailoverError, ValidationError } from '../errors.js';
 import { numberOption } from '../config/check.js';
 import type { GreylistPolicy } from '../greylisting/detector.js';
-import { GreylistGuard } from '../greylisting/guard.js';
+import { GreylistGuard, type RouteReason } from '../greylisting/guard.js';
+import { MxHosts } from '../greylisting/mx-hosts.js';
 import type { NormalizeOptions, normalizeMessage } from '../message/normalize.js';
 import { allRecipients, type MessageInput, type NormalizedMessage } from '../message/types.js';
 import type { Provider } from '../provider.js';
 import { memoryStore } from '../store/memory-store.js';
 import { type Scheduler, timerScheduler } from '../store/scheduler.js';
+import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
@@ -25,10 +27,10 @@ import { createDeliver } from './deliver.js';
 import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';
 import { createIngest } from './ingest.js';
 import { resolveMailerOptions } from './options.js';
-import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
+import { MailerEmitter, type MailerEventName, type MailerEvents, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
-import { Tracker } from './tracking.js';
+import { type HistoryEntry, Tracker } from './tracking.js';
 import type { MailerOptions, SendManyOptions, SendOptions, SendResult } from './types.js';
 
 /** One entry of `sendMany`'s answer, in the order of the input. */
@@ -132,7 +134,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     buckets.set(
       id,
       reserve
-        ? new SharedTokenBucket(`rate:${id}`, perSecond, burst, reserve, clock)
+        ? new SharedTokenBucket(storeKeys.rateLimit(id), perSecond, burst, reserve, clock)
         : new TokenBucket(perSecond, burst, clock),
     );
   }
@@ -144,6 +146,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     buckets,
     actions: resolved.actions,
     onAmbiguous: resolved.onAmbiguous,
+    strategy: typeof resolved.strategy === 'string' ? resolved.strategy : resolved.strategy.type,
     retry: resolved.retry,
   });
 
@@ -186,20 +189,32 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       : new GreylistGuard({
           store,
           scheduler,
-          tracker,
-          deliver,
-          emitter,
+          records: tracker,
+          resend: (message, providers, recipients) => deliver(message, providers, {}, recipients),
+          emit: (name, event) => emitter.emit(name, event as MailerEvents[typeof name]),
           clock,
           policy: resolved.greylisting,
           providers: byId,
           fixed,
           retentionMs,
+          ...(resolved.greylisting.mx
+            ? {
+                mxHosts: new MxHosts(
+                  clock,
+                  resolved.greylisting.mx.timeoutMs,
+                  resolved.greylisting.mx.resolver,
+                  resolved.greylisting.mx.lookup,
+                ),
+              }
+            : {}),
         });
 
   /** The providers to try, in order; a promise only when greylisting's domain memory is asked. */
   function orderFor(
     message: NormalizedMessage,
     sendOptions: SendOptions,
+    /** Filled with why the fixed-IP provider went first, when memory routed the message. */
+    route: { reason?: RouteReason },
   ): readonly Provider[] | Promise<readonly Provider[]> {
     if (sendOptions.providers) {
       return sendOptions.providers.map((id) => {
@@ -217,12 +232,17 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         order,
       )
       .then((routed) => {
-        if (routed.domain) {
+        if (routed.reason) {
+          const { domain, rule, mxHost, learnedFrom } = routed.reason;
           emitter.emit('domain-route', {
             id: message.id,
-            domain: routed.domain,
+            domain,
             provider: routed.order[0]!.id,
+            rule,
+            ...(mxHost ? { mxHost } : {}),
+            ...(learnedFrom ? { learnedFrom } : {}),
           });
+          route.reason = routed.reason;
         }
         return routed.order;
       });
@@ -257,7 +277,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
   /** Order the providers, deliver, record the acceptance. */
   async function dispatch(message: NormalizedMessage, sendOptions: SendOptions): Promise<SendResult> {
-    const ordered = orderFor(message, sendOptions);
+    const route: { reason?: RouteReason } = {};
+    const ordered = orderFor(message, sendOptions, route);
     const order = Array.isArray(ordered) ? ordered : await ordered;
     const result = await deliver(message, order, sendOptions);
     const accepting = byId.get(result.provider);
@@ -272,6 +293,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
         accepting?.eventsCarryMailoverId !== true,
       );
       if (recorded) await recorded;
+      if (route.reason)
+        await tracker.appendHistory(message.id, routedLine(route.reason, result.provider, clock.now()));
     } catch (error) {
       // The provider accepted the message: a store outage must not turn that into a failure.
       process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);
@@ -305,9 +328,10 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const webhooks = createWebhookEndpoint({
     providers: byId,
     maxBodyBytes: resolved.maxWebhookBytes,
+    observe: (report) => emitter.emit('webhook', report),
     now: () => clock.now(),
-    claimOnce: (key, ttlMs) => store.claim(`once:${key}`, '1', ttlMs),
-    releaseOnce: (key) => store.delete(`once:${key}`),
+    claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
+    releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
     ingest: createIngest({ store, tracker, emitter, guard, retentionMs }),
   });
 
@@ -344,7 +368,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
 
 /** Share open circuits through a store the user passed (a shared one, such as Redis). */
 function sharedCircuit(store: Store, provider: string, clock: { now(): number }): SharedCircuit {
-  const key = `breaker:${provider}`;
+  const key = storeKeys.breaker(provider);
   return {
     async openUntil() {
       const value = await store.get(key);
@@ -358,4 +382,13 @@ function sharedCircuit(store: Store, provider: string, clock: { now(): number })
 function asMailoverError(error: unknown): MailoverError {
   if (MailoverError.isInstance(error)) return error;
   return new MailoverError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** The history line of a message that memory routed to the fixed-IP provider first. */
+function routedLine(reason: RouteReason, provider: string, time: number): HistoryEntry {
+  const why =
+    reason.rule === 'mx'
+      ? `${reason.domain}'s MX ${reason.mxHost} greylisted ${reason.learnedFrom ?? 'another domain'} before`
+      : `${reason.domain} greylisted before`;
+  return { time, type: 'routed', provider, detail: `${why}: fixed-IP provider first (rule: ${reason.rule})` };
 }

@@ -11,6 +11,7 @@ import {
   type GreylistPolicy,
   type ResolvedGreylistPolicy,
 } from '../greylisting/detector.js';
+import { parseDnsServer } from '../greylisting/mx-hosts.js';
 import type { Provider } from '../provider.js';
 import type { MailerOptions, RateLimitOptions, Strategy } from './types.js';
 
@@ -216,7 +217,7 @@ function resolveActions(
 
 function resolveGreylisting(policy: GreylistPolicy): ResolvedGreylistPolicy {
   const fallback = DEFAULT_GREYLIST_POLICY;
-  const option = (name: keyof GreylistPolicy, rule: Parameters<typeof numberOption>[4]) =>
+  const option = (name: Exclude<keyof GreylistPolicy, 'mx'>, rule: Parameters<typeof numberOption>[4]) =>
     numberOption(OWNER, `greylisting.${name}`, policy[name], fallback[name], rule);
   return Object.freeze({
     deferrals: option('deferrals', { integer: true, min: 1 }),
@@ -224,5 +225,26 @@ function resolveGreylisting(policy: GreylistPolicy): ResolvedGreylistPolicy {
     networkPrefix: option('networkPrefix', { integer: true, min: 0, max: 32 }),
     windowMs: option('windowMs', { min: 1, unit: 'ms' }),
     domainMemoryMs: option('domainMemoryMs', { min: 0, unit: 'ms' }),
+    mx: resolveMxMemory(policy.mx),
+  });
+}
+
+function resolveMxMemory(mx: GreylistPolicy['mx']): ResolvedGreylistPolicy['mx'] {
+  if (mx === undefined || mx === false) return false;
+  const given = mx === true ? {} : mx;
+  if (given.resolver !== undefined && parseDnsServer(given.resolver) === undefined) {
+    throw new ConfigurationError(
+      `${OWNER}: greylisting.mx.resolver '${given.resolver}' is not an IP address with an optional port; give it as 127.0.0.1:5353 or [::1]:53, or leave it out for the system's resolver.`,
+    );
+  }
+  if (given.lookup !== undefined && typeof given.lookup !== 'function') {
+    throw new ConfigurationError(
+      `${OWNER}: greylisting.mx.lookup must be a function (domain) => Promise<{ exchanges, ttlSeconds }>`,
+    );
+  }
+  return Object.freeze({
+    ...(given.resolver === undefined ? {} : { resolver: given.resolver }),
+    ...(given.lookup === undefined ? {} : { lookup: given.lookup }),
+    timeoutMs: numberOption(OWNER, 'greylisting.mx.timeoutMs', given.timeoutMs, 1000, { min: 1, unit: 'ms' }),
   });
 }

@@ -1,6 +1,9 @@
 import type { DeliveryEvent, DeliveryEventType } from '../delivery-event.js';
+import type { HistoryEntry } from '../history.js';
 import type { Attachment, NormalizedMessage } from '../message/types.js';
 import { type ObjectValues, objectValues } from '../store/memory-store.js';
+import type { GreylistRecords } from '../greylisting/ports.js';
+import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 
@@ -33,25 +36,7 @@ const EVENT_STATE: Partial<Record<DeliveryEventType, RecipientState>> = {
   complained: 'complained',
 };
 
-/** One line of a message's history: a delivery event, or a decision the engine took. */
-export interface HistoryEntry {
-  readonly time: number;
-  /** A delivery event type, or an engine decision (`greylist-loop`, `failover-sent`, …). */
-  readonly type:
-    | DeliveryEventType
-    | 'greylist-loop'
-    | 'failover-sent'
-    | 'failover-failed'
-    | 'failover-skipped';
-  readonly provider: string;
-  readonly recipient?: string;
-  /** SMTP reply text and its category, for deferrals and bounces. */
-  readonly smtp?: { readonly text: string; readonly category?: string; readonly enhanced?: string };
-  readonly attempt?: number;
-  readonly sendingIp?: string;
-  /** Free text: why the engine decided what it did. */
-  readonly detail?: string;
-}
+export type { HistoryEntry } from '../history.js';
 
 export interface RecipientStatus {
   readonly state: RecipientState;
@@ -116,19 +101,6 @@ export function fromStoredMessage(stored: StoredMessage | NormalizedMessage): No
   };
 }
 
-function resentKey(id: string, recipient: string): string {
-  return `failover-done:${id}:${recipient.toLowerCase()}`;
-}
-
-/** Strip angle brackets so `<id@host>` (send response) and `id@host` (events) meet. */
-export function providerMessageKey(provider: string, providerMessageId: string): string {
-  const bare =
-    providerMessageId.startsWith('<') || providerMessageId.endsWith('>')
-      ? providerMessageId.replace(/^<|>$/g, '')
-      : providerMessageId;
-  return `pmid:${provider}:${bare}`;
-}
-
 /**
  * `text`, flattened: strings built by templates and slices (the Message-ID, checked addresses) are
  * ropes that hold on to their pieces and to the input they were cut from. Kept for days in the
@@ -141,7 +113,7 @@ function flat(text: string): string {
 }
 
 /** Records messages and their delivery history in the Store; answers `status(id)`. */
-export class Tracker {
+export class Tracker implements GreylistRecords {
   /** Set when the store is the built-in in-memory one: records are kept as objects, not JSON. */
   private readonly objects: ObjectValues | undefined;
 
@@ -179,13 +151,13 @@ export class Tracker {
       ...(keepContent ? { content: this.objects ? message : toStoredMessage(message) } : {}),
     };
     // The history's first line (accepted by `provider`) is derived from the record in `status()`.
-    const key = `msg:${message.id}`;
+    const key = storeKeys.message(message.id);
     let written: Promise<void> | undefined;
     if (this.objects) this.objects.set(key, Object.freeze(record), this.retentionMs);
     else written = this.store.set(key, JSON.stringify(record), this.retentionMs);
     if (!indexProviderMessageId) return written;
     const indexed = this.store.set(
-      providerMessageKey(provider, providerMessageId),
+      storeKeys.providerMessage(provider, providerMessageId),
       message.id,
       this.retentionMs,
     );
@@ -193,8 +165,8 @@ export class Tracker {
   }
 
   async record(id: string): Promise<MessageRecord | undefined> {
-    if (this.objects) return this.objects.get(`msg:${id}`) as MessageRecord | undefined;
-    const raw = await this.store.get(`msg:${id}`);
+    if (this.objects) return this.objects.get(storeKeys.message(id)) as MessageRecord | undefined;
+    const raw = await this.store.get(storeKeys.message(id));
     return raw === undefined ? undefined : (JSON.parse(raw) as MessageRecord);
   }
 
@@ -202,21 +174,47 @@ export class Tracker {
   async correlate(event: DeliveryEvent): Promise<string | undefined> {
     if (event.mailoverId) return event.mailoverId;
     if (!event.providerMessageId) return undefined;
-    return this.store.get(providerMessageKey(event.provider, event.providerMessageId));
+    return this.store.get(storeKeys.providerMessage(event.provider, event.providerMessageId));
   }
 
   /** The provider that re-sent message `id` to `recipient` (a greylisting failover), if any. */
   resentBy(id: string, recipient: string): Promise<string | undefined> {
-    return this.store.get(resentKey(id, recipient));
+    return this.store.get(storeKeys.resent(id, recipient));
   }
 
   /** Remember that `provider` re-sent message `id` to `recipient`: its events for them now count. */
-  markResent(id: string, recipient: string, provider: string): Promise<void> {
-    return this.store.set(resentKey(id, recipient), provider, this.retentionMs);
+  async markResent(
+    id: string,
+    recipient: string,
+    provider: string,
+    providerMessageId: string,
+  ): Promise<void> {
+    await this.store.set(storeKeys.resent(id, recipient), provider, this.retentionMs);
+    await this.store.set(storeKeys.providerMessage(provider, providerMessageId), id, this.retentionMs);
+  }
+
+  async resendable(
+    id: string,
+  ): Promise<{ recipients: readonly string[]; message?: NormalizedMessage } | undefined> {
+    const record = await this.record(id);
+    if (!record) return undefined;
+    return record.content
+      ? { recipients: record.recipients, message: fromStoredMessage(record.content) }
+      : { recipients: record.recipients };
+  }
+
+  async recipientState(id: string, recipient: string): Promise<RecipientState | undefined> {
+    const status = await this.status(id);
+    if (!status) return undefined;
+    const wanted = recipient.toLowerCase();
+    for (const [address, entry] of Object.entries(status.recipients)) {
+      if (address.toLowerCase() === wanted) return entry.state;
+    }
+    return undefined;
   }
 
   appendHistory(id: string, entry: HistoryEntry): Promise<number> {
-    return this.store.append(`hist:${id}`, JSON.stringify(entry), this.retentionMs);
+    return this.store.append(storeKeys.history(id), JSON.stringify(entry), this.retentionMs);
   }
 
   historyEntryFor(event: DeliveryEvent): HistoryEntry {
@@ -244,7 +242,7 @@ export class Tracker {
   }
 
   async status(id: string): Promise<MessageStatus | undefined> {
-    const [record, rawHistory] = await Promise.all([this.record(id), this.store.list(`hist:${id}`)]);
+    const [record, rawHistory] = await Promise.all([this.record(id), this.store.list(storeKeys.history(id))]);
     if (!record) return undefined;
     // Acceptance first (even when a fast webhook arrived before send() recorded it), then what
     // arrived, in arrival order: provider clocks (SendGrid's are whole seconds) must not reorder it.

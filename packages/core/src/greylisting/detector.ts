@@ -6,7 +6,7 @@ export interface DeferralEvidence {
   readonly attempt?: number;
 }
 
-/** When a run of greylisting deferrals counts as a loop (DESIGN.md §5). */
+/** When a run of greylisting deferrals counts as a loop (docs/greylisting.md). */
 export interface GreylistPolicy {
   /** Greylisting deferrals of one (message, recipient) that make a loop. Default 2. */
   readonly deferrals?: number;
@@ -18,9 +18,45 @@ export interface GreylistPolicy {
   readonly windowMs?: number;
   /** How long a domain that looped is routed to the fixed-IP provider first; 0 turns domain memory off. Default 7 days. */
   readonly domainMemoryMs?: number;
+  /**
+   * MX memory: also remember the looping domain's mail exchangers, and route a new domain whose MX
+   * is one of them to the fixed-IP provider first (docs/greylisting-mx.md). `true` uses the system's
+   * resolver and a 1000 ms lookup timeout. Default: off (no DNS lookups).
+   */
+  readonly mx?: boolean | MxMemoryOptions;
 }
 
-export type ResolvedGreylistPolicy = Required<GreylistPolicy>;
+/** Where MX memory looks up exchangers. */
+export interface MxMemoryOptions {
+  /** The DNS server, `host:port`. Default: the system's first resolver. */
+  readonly resolver?: string;
+  /** Longest wait for one MX lookup before the send goes on without it, ms. Default 1000. */
+  readonly timeoutMs?: number;
+  /**
+   * Your own MX lookup instead of a UDP query to `resolver` (a cache you already have, a
+   * simulation): the exchangers with their preference, and how long the answer may be cached.
+   * Default: none.
+   */
+  readonly lookup?: (domain: string) => Promise<MxLookupAnswer>;
+}
+
+/** What an MX lookup answers: the exchangers, and how long the answer may be cached. */
+export interface MxLookupAnswer {
+  readonly exchanges: readonly { readonly exchange: string; readonly preference: number }[];
+  /** Seconds the answer may be cached (the records' TTL). */
+  readonly ttlSeconds: number;
+}
+
+export type ResolvedGreylistPolicy = Required<Omit<GreylistPolicy, 'mx'>> & {
+  /** MX memory's lookup settings, or false when it is off. */
+  readonly mx:
+    | false
+    | {
+        readonly resolver?: string;
+        readonly timeoutMs: number;
+        readonly lookup?: (domain: string) => Promise<MxLookupAnswer>;
+      };
+};
 
 export const DEFAULT_GREYLIST_POLICY: ResolvedGreylistPolicy = Object.freeze({
   deferrals: 2,
@@ -28,6 +64,7 @@ export const DEFAULT_GREYLIST_POLICY: ResolvedGreylistPolicy = Object.freeze({
   networkPrefix: 24,
   windowMs: 30 * 60_000,
   domainMemoryMs: 7 * 24 * 3_600_000,
+  mx: false,
 });
 
 export interface LoopVerdict {

@@ -1,4 +1,4 @@
-/** The fourteen categories of SMTP replies (DESIGN.md §4). */
+/** The fourteen categories of SMTP replies (docs/failure-taxonomy.md, "SMTP replies"). */
 export const SMTP_REPLY_CATEGORIES = [
   'greylisting',
   'rate_limit',

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeliveryEvent } from '../delivery-event.js';
-import type { IngestCounts } from '../engine/ingest.js';
 import type { Provider, WebhookContext, WebhookRequest } from '../provider.js';
 
 /** What the webhook endpoint did with one request. */
@@ -16,7 +15,41 @@ export interface WebhookOutcome {
   };
 }
 
+/** What one webhook request came to: the `webhook` event. */
+export interface WebhookReport {
+  /** The provider id the request was addressed to. */
+  readonly provider: string;
+  /**
+   * `'verified'`: authentic (its events stored when `status` is 200); `'rejected'`: the provider's
+   * verification refused it; `'invalid'`: refused before verification (no such provider, not a
+   * POST, too large, unreadable) or verification itself threw.
+   */
+  readonly verification: 'verified' | 'rejected' | 'invalid';
+  /** The HTTP status answered. */
+  readonly status: number;
+  /** Why it was refused (secret-free), for statuses other than 200. */
+  readonly reason?: string;
+  /** Events stored, and events already stored before (duplicates). */
+  readonly stored: number;
+  readonly duplicates: number;
+  /** When the request began to be handled (epoch ms, the mailer's clock), and for how long. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+/** What one webhook request's events came to. */
+export interface IngestCounts {
+  /** Events attributed to a message and recorded. */
+  readonly stored: number;
+  /** Events already seen (the provider delivered the webhook again). */
+  readonly duplicates: number;
+  /** Authentic events that name no message this provider sent to that recipient: recorded nowhere. */
+  readonly unmatched: number;
+}
+
 export interface WebhookDependencies {
+  /** Told about every answered request. Default: nobody. */
+  readonly observe?: (report: WebhookReport) => void;
   readonly providers: ReadonlyMap<string, Provider>;
   readonly now: () => number;
   /** Claim a replay token; resolves true the first time. */
@@ -44,7 +77,38 @@ class TooLarge extends Error {}
 export function createWebhookEndpoint(dependencies: WebhookDependencies): WebhookEndpoint {
   const { providers, maxBodyBytes } = dependencies;
 
+  /** Report the answer to `observe`, then give it back. */
+  function observed(
+    providerId: string,
+    startedAt: number,
+    verification: WebhookReport['verification'],
+    outcome: WebhookOutcome,
+  ): WebhookOutcome {
+    dependencies.observe?.({
+      provider: providerId,
+      verification,
+      status: outcome.status,
+      ...(outcome.body.error === undefined ? {} : { reason: outcome.body.error }),
+      stored: outcome.body.stored ?? 0,
+      duplicates: outcome.body.duplicates ?? 0,
+      startedAt,
+      durationMs: dependencies.now() - startedAt,
+    });
+    return outcome;
+  }
+
   async function handleRaw(providerId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+    const startedAt = dependencies.now();
+    const verdict: { verification: WebhookReport['verification'] } = { verification: 'invalid' };
+    const outcome = await verifyAndStore(providerId, request, verdict);
+    return observed(providerId, startedAt, verdict.verification, outcome);
+  }
+
+  async function verifyAndStore(
+    providerId: string,
+    request: WebhookRequest,
+    verdict: { verification: WebhookReport['verification'] },
+  ): Promise<WebhookOutcome> {
     // Replay tokens claimed while verifying this request; released if it is not stored after all.
     const claimed: string[] = [];
     const context: WebhookContext = {
@@ -64,7 +128,11 @@ export function createWebhookEndpoint(dependencies: WebhookDependencies): Webhoo
     let events: DeliveryEvent[];
     try {
       const rejection = await webhooks.verify(request, context);
-      if (rejection) return refuse(rejection.status, rejection.reason);
+      if (rejection) {
+        verdict.verification = 'rejected';
+        return refuse(rejection.status, rejection.reason);
+      }
+      verdict.verification = 'verified';
       events = webhooks.parse(request);
     } catch (error) {
       await release();
@@ -83,6 +151,7 @@ export function createWebhookEndpoint(dependencies: WebhookDependencies): Webhoo
   return {
     handleRaw,
     async handle(providerId, request) {
+      const startedAt = dependencies.now();
       let outcome: WebhookOutcome;
       try {
         const body = await readWebBody(request, maxBodyBytes);
@@ -93,15 +162,20 @@ export function createWebhookEndpoint(dependencies: WebhookDependencies): Webhoo
           body,
         });
       } catch (error) {
-        outcome =
+        outcome = observed(
+          providerId,
+          startedAt,
+          'invalid',
           error instanceof TooLarge
             ? refuse(413, `body over ${maxBodyBytes} bytes`)
-            : refuse(400, 'unreadable body');
+            : refuse(400, 'unreadable body'),
+        );
       }
       return Response.json(outcome.body, { status: outcome.status });
     },
     node(providerId) {
       return (request, response) => {
+        const startedAt = dependencies.now();
         readNodeBody(request, maxBodyBytes)
           .then((body) =>
             handleRaw(providerId, {
@@ -112,9 +186,14 @@ export function createWebhookEndpoint(dependencies: WebhookDependencies): Webhoo
             }),
           )
           .catch((error: unknown) =>
-            error instanceof TooLarge
-              ? refuse(413, `body over ${maxBodyBytes} bytes`)
-              : refuse(400, error instanceof Error ? error.message : 'unreadable body'),
+            observed(
+              providerId,
+              startedAt,
+              'invalid',
+              error instanceof TooLarge
+                ? refuse(413, `body over ${maxBodyBytes} bytes`)
+                : refuse(400, error instanceof Error ? error.message : 'unreadable body'),
+            ),
           )
           .then((outcome) => {
             if (response.headersSent) return;

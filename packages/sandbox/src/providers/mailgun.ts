@@ -129,7 +129,7 @@ function renderMailgunFault(fault: Fault, request: SandboxRequest): SandboxRespo
   }
 }
 
-function isAuthorized(header: string | undefined, apiKey: string): boolean {
+export function isAuthorized(header: string | undefined, apiKey: string): boolean {
   if (!header?.startsWith('Basic ')) return false;
   const decoded = Buffer.from(header.slice('Basic '.length).trim(), 'base64').toString('utf8');
   return decoded === `api:${apiKey}`;

@@ -87,7 +87,7 @@ export function renderSesFault(fault: Fault, request: SandboxRequest): SandboxRe
   }
 }
 
-function checkSignature(request: SandboxRequest, context: SimulatorContext): SandboxResponse | null {
+export function checkSignature(request: SandboxRequest, context: SimulatorContext): SandboxResponse | null {
   const expected = context.credentials.ses;
   const header = request.headers.authorization;
   if (!header)
@@ -144,7 +144,7 @@ function tooLarge(bytes: number): SandboxResponse {
 }
 
 /** An SES v2 error as AWS sends it: the type in `x-amzn-ErrorType`, the text in `{"message"}`. */
-function awsError(
+export function awsError(
   status: number,
   type: string,
   message: string,

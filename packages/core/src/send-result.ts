@@ -1,0 +1,42 @@
+/** What a send reports: every call made, and the acceptance. Shared by the engine and its errors. */
+import type { FailureCode, SendOutcome } from './failures.js';
+
+/** One call to one provider, as reported in results, errors and events. */
+export interface SendAttempt {
+  /** Provider id. */
+  readonly provider: string;
+  /** 1 for the first call to this provider for this message, 2 for its retry, … */
+  readonly attempt: number;
+  /** `'ok'` when accepted, else the failure code. */
+  readonly code: 'ok' | FailureCode;
+  /** For failures: whether the provider may have accepted anyway. */
+  readonly outcome?: SendOutcome;
+  /** Secret-free description of the failure. */
+  readonly message?: string;
+  readonly status?: number;
+  readonly providerCode?: string;
+  readonly retryAfterMs?: number;
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+/** What `mailer.send()` resolves to: the message was accepted by `provider`. */
+export interface SendResult {
+  /** mailover's id for the message. */
+  readonly id: string;
+  /** The RFC 5322 Message-ID every attempt carried. */
+  readonly messageId: string;
+  /** The id of the provider that accepted. */
+  readonly provider: string;
+  /** That provider's id for the message. */
+  readonly providerMessageId: string;
+  /** Every call made, in order, the accepting one last. */
+  readonly attempts: readonly SendAttempt[];
+  /** True when an earlier attempt ended with outcome `unknown`: the message may arrive twice. */
+  readonly possibleDuplicate: boolean;
+  /**
+   * True when no provider was called: an earlier send with the same `idempotencyKey` did, and this
+   * is its result (docs/idempotency.md). Absent on a send that called a provider.
+   */
+  readonly replayed?: boolean;
+}
