@@ -175,6 +175,16 @@ describe('mailer.enqueue on the in-memory queue', () => {
     expect(provider.calls).toHaveLength(1);
   });
 
+  it('refuses the same key for a different message at enqueue, naming what differs', async () => {
+    const { mailer } = setup(undefined, { worker: false });
+    await mailer.enqueue(message, { idempotencyKey: 'receipt-8' });
+    const error = (await mailer
+      .enqueue({ ...message, subject: 'Refund' }, { idempotencyKey: 'receipt-8' })
+      .catch((caught: unknown) => caught)) as ValidationError;
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error.issues[0]!.message).toMatch(/'receipt-8'.*\(subject differ\)/);
+  });
+
   it('refuses a transactional `db` client: the in-memory queue has no database to commit with', async () => {
     const { mailer } = setup();
     await expect(mailer.enqueue(message, { db: {} })).rejects.toSatisfy(ConfigurationError.isInstance);

@@ -124,6 +124,17 @@ export class Idempotency {
     }
   }
 
+  /**
+   * Refuse `message` when its key was already used for a different one: by a send (its entry) or
+   * by a queued job (`queued`, the fingerprint the job was stored with).
+   */
+  async verify(message: NormalizedMessage, queued?: Fingerprint): Promise<void> {
+    const fingerprint = fingerprintOf(message);
+    if (queued) this.check(message, queued, fingerprint);
+    const raw = await this.options.store.get(storeKeys.idempotency(message.id));
+    if (raw !== undefined) this.check(message, (JSON.parse(raw) as Entry).fingerprint, fingerprint);
+  }
+
   private check(message: NormalizedMessage, first: Fingerprint, second: Fingerprint): void {
     const changed = differences(first, second);
     if (changed.length === 0) return;

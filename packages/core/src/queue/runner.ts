@@ -6,7 +6,7 @@
  */
 import { numberOption } from '../config/check.js';
 import { MailoverError, SendError, ValidationError } from '../errors.js';
-import type { Idempotency } from '../engine/idempotency.js';
+import { type Fingerprint, fingerprintOf, type Idempotency } from '../engine/idempotency.js';
 import type { MailerEmitter } from '../engine/events.js';
 import { fromStoredMessage, toStoredMessage } from '../engine/tracking.js';
 import type { SendOptions, SendResult } from '../engine/types.js';
@@ -82,6 +82,8 @@ interface JobEntry {
   readonly updatedAt: number;
   /** Kept once dead, so that the message can be read back and re-enqueued. */
   readonly payload?: string;
+  /** For a job with an idempotency key: what a second enqueue with the key must match. */
+  readonly fingerprint?: Fingerprint;
 }
 
 export interface QueueRunnerDependencies {
@@ -147,8 +149,11 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
       priority,
       runAt,
       updatedAt: now,
+      ...(message.idempotencyKey === undefined ? {} : { fingerprint: fingerprintOf(message) }),
     };
     const known = await readState(message.id);
+    // The same key for a different message is refused here, not left to fail as a dead job.
+    if (message.idempotencyKey !== undefined) await idempotency.verify(message, known?.fingerprint);
     // A job already stored under this id (the same idempotency key): one job, not two.
     if (known) return { id: message.id, messageId: message.messageId };
     // Inside the caller's transaction the job may still be rolled back: its state is written by the
