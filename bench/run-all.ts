@@ -36,6 +36,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'webhooks', script: 'bench/webhooks/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'memory', script: 'bench/memory/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'greylisting', script: 'bench/greylisting/run.ts', nodeFlags: SOURCE_FLAGS },
+  { name: 'queue', script: 'bench/queue/run.ts', nodeFlags: SOURCE_FLAGS },
 ];
 
 const only = process.argv.slice(2).filter((argument) => argument !== '--');
