@@ -1,7 +1,7 @@
 /**
  * The Store contract as tests: every store (memory, Redis, PostgreSQL, yours) runs the same checks,
  * so the engine can rely on one behaviour whichever it is given. The test functions are passed in
- * (`import { afterAll, describe, it } from 'vitest'`), so this module depends on no test runner;
+ * (your runner's `describe`, `it`, `afterAll`), so this module depends on no test runner;
  * assertions are `node:assert`.
  */
 import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
