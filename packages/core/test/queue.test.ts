@@ -102,6 +102,35 @@ describe('mailer.enqueue on the in-memory queue', () => {
     expect(retries[0]!.reason).toMatch(/provider_unavailable|mock failure/);
   });
 
+  it('every provider down for 3 hours, then back: all delivered, in priority order, none dead', async () => {
+    const clock = new VirtualClock();
+    const backAt = clock.now() + 3 * 3_600_000;
+    const down = () => (clock.now() < backAt ? { fail: 'provider_unavailable' as const } : ('ok' as const));
+    const [first, second] = [
+      mockProvider({ id: 'first', clock, script: down }),
+      mockProvider({ id: 'second', clock, script: down }),
+    ];
+    const mailer = createMailer({
+      providers: [first, second],
+      clock,
+      breaker: false,
+      retry: { retries: 0 },
+      worker: { concurrency: 1 },
+    });
+    const states: string[] = [];
+    mailer.on('job', (event) => states.push(event.state));
+    const enqueued = await Promise.all(
+      [20, 70, 50, 100, 0].map((priority) =>
+        mailer.enqueue({ ...message, subject: `p${priority}` }, { priority }),
+      ),
+    );
+    await Promise.all(enqueued.map(({ id }) => reaches(mailer, id, 'sent')));
+    const accepted = [...first.calls, ...second.calls].filter((call) => call.step === 'ok');
+    expect(accepted.map((call) => call.message.subject)).toEqual(['p100', 'p70', 'p50', 'p20', 'p0']);
+    expect(states).not.toContain('dead');
+    expect(clock.now()).toBeGreaterThanOrEqual(backAt);
+  });
+
   it('dead-letters a permanent failure with the reason, and keeps it out of the queue', async () => {
     const { provider, mailer } = setup([
       { fail: 'recipient_suppressed', message: 'on the suppression list' },
@@ -183,6 +212,19 @@ describe('mailer.enqueue on the in-memory queue', () => {
       .catch((caught: unknown) => caught)) as ValidationError;
     expect(ValidationError.isInstance(error)).toBe(true);
     expect(error.issues[0]!.message).toMatch(/'receipt-8'.*\(subject differ\)/);
+  });
+
+  it('refuses worker and lease options that cannot work, naming them', () => {
+    const provider = mockProvider();
+    for (const [options, named] of [
+      [{ worker: { concurrency: 0 } }, 'worker.concurrency'],
+      [{ worker: { retryDelaysMs: [60_000, Number.NaN] } }, 'worker.retryDelaysMs[1]'],
+      [{ idempotencyLeaseMs: -1 }, 'idempotencyLeaseMs'],
+    ] as const) {
+      expect(() => createMailer({ providers: [provider], ...options })).toThrow(
+        expect.objectContaining({ name: 'ConfigurationError', message: expect.stringContaining(named) }),
+      );
+    }
   });
 
   it('refuses a transactional `db` client: the in-memory queue has no database to commit with', async () => {
