@@ -36,6 +36,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'webhooks', script: 'bench/webhooks/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'memory', script: 'bench/memory/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'greylisting', script: 'bench/greylisting/run.ts', nodeFlags: SOURCE_FLAGS },
+  { name: 'classify', script: 'bench/classify/run.ts', nodeFlags: SOURCE_FLAGS },
   { name: 'queue', script: 'bench/queue/run.ts', nodeFlags: SOURCE_FLAGS },
 ];
 
@@ -186,6 +187,15 @@ function markdownSummary(): string {
           )
           .join(', ') +
         '.',
+    );
+  }
+  const classify = read('classify');
+  if (classify) {
+    sections.push(
+      '### classifySmtpReply\n\n' +
+        `${classify.microsPerReplyMedian} µs of CPU per reply, warm (median of ${classify.rounds} rounds over ` +
+        `${classify.replies} real replies, mean ${classify.meanReplyLength} characters); ` +
+        `${classify.microsPerHostileReplyMedian} µs per hostile ${classify.hostileInputLength}-character reply.`,
     );
   }
   const webhooks = read('webhooks');

@@ -1,4 +1,4 @@
-import { classifySmtpReply } from '@mailover/core';
+import { classifySmtpReply, type SmtpReplyClassification } from '@mailover/core';
 import { doctor } from './doctor.js';
 
 /** The help text `mailover help` prints. */
@@ -11,6 +11,7 @@ export const USAGE = `Usage:
 
 Examples:
   mailover explain "450 4.2.0 <ada@example.edu>: Recipient address rejected: Greylisted"
+  mailover explain "451 4.7.1 Greylisted, please try again in 300 seconds" --json
   mailover sandbox --port 8025
   mailover doctor example.com --providers sendgrid,ses --dkim ses=token1,token2,token3`;
 
@@ -54,14 +55,35 @@ export async function main(
   return 2;
 }
 
+function retryLine(result: SmtpReplyClassification): string {
+  if (result.category === 'accepted') return 'no — the reply is a success: the server accepted it';
+  return result.transient
+    ? 'yes — a temporary failure; retrying later can succeed'
+    : 'no — a permanent failure; retrying will not help';
+}
+
+// 300000 → "5 minutes", 90000 → "90 seconds", 7200000 → "2 hours".
+function duration(milliseconds: number): string {
+  const seconds = Math.round(milliseconds / 1000);
+  const [amount, unit] =
+    seconds % 3600 === 0
+      ? [seconds / 3600, 'hour']
+      : seconds % 60 === 0
+        ? [seconds / 60, 'minute']
+        : [seconds, 'second'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}
+
 function explain(rest: readonly string[], json: boolean, output: Output): number {
   const reply = rest.join(' ').trim();
   if (reply === '') {
     output.err(`mailover explain: give the SMTP reply to explain, in quotes\n\n${USAGE}`);
     return 2;
   }
-  if (reply.length > 10_000) {
-    output.err('mailover explain: that reply is over 10 000 characters; paste only the server reply');
+  // classifySmtpReply reads the first 2 000 characters (docs/smtp-classifier.md): say so rather
+  // than explain a cut reply.
+  if (reply.length > 2_000) {
+    output.err('mailover explain: that reply is over 2 000 characters; paste only the server reply');
     return 2;
   }
   const result = classifySmtpReply(reply);
@@ -70,16 +92,17 @@ function explain(rest: readonly string[], json: boolean, output: Output): number
     return 0;
   }
   const code = [result.basic || undefined, result.enhanced].filter(Boolean).join(' ') || '(no code)';
-  output.out(
-    [
-      `reply:     ${result.text || reply}`,
-      `code:      ${code}`,
-      `category:  ${result.category}`,
-      `retry:     ${result.transient ? 'yes — a temporary failure; retrying later can succeed' : 'no — a permanent failure; retrying will not help'}`,
-      '',
-      `what it means: ${result.explanation}`,
-      `what to do:    ${result.advice}`,
-    ].join('\n'),
-  );
+  const lines = [
+    `reply:     ${result.text || reply}`,
+    `code:      ${code}`,
+    `category:  ${result.category}`,
+    `retry:     ${retryLine(result)}`,
+  ];
+  if (result.retryAfterMs !== undefined)
+    lines.push(`wait:      ${duration(result.retryAfterMs)}, as the server asks`);
+  if (result.system !== undefined) lines.push(`system:    ${result.system}`);
+  if (result.blocklist !== undefined) lines.push(`blocklist: ${result.blocklist}`);
+  lines.push('', `what it means: ${result.explanation}`, `what to do:    ${result.advice}`);
+  output.out(lines.join('\n'));
   return 0;
 }

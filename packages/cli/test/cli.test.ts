@@ -35,6 +35,42 @@ describe('mailover explain', () => {
     });
   });
 
+  it('says a 2xx is a success, not a deferral', async () => {
+    const result = await run('explain', '250 2.0.0 Ok: queued as 4Bx');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/category:\s+accepted/);
+    expect(result.out).toMatch(/retry:\s+no — the reply is a success/);
+    expect(result.out).not.toMatch(/deferred/i);
+    expect(JSON.parse((await run('explain', '250 2.0.0 Ok', '--json')).out)).toMatchObject({
+      category: 'accepted',
+      transient: false,
+    });
+  });
+
+  it('shows the delay the server asks for, the receiving system and the blocklist', async () => {
+    const greylisted = await run('explain', '451 4.7.1 Greylisted, please try again in 300 seconds');
+    expect(greylisted.out).toMatch(/wait:\s+5 minutes, as the server asks/);
+    const blocked = await run(
+      'explain',
+      '550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked using Spamhaus. (AS16012611) [x.prod.protection.outlook.com]',
+    );
+    expect(blocked.out).toMatch(/category:\s+blocklisted/);
+    expect(blocked.out).toMatch(/system:\s+Microsoft 365 \/ Outlook\.com/);
+    expect(blocked.out).toMatch(/blocklist:\s+Spamhaus/);
+    const json = JSON.parse(
+      (await run('explain', '451 4.7.1 Greylisted, please try again in 300 seconds - gsmtp', '--json')).out,
+    );
+    expect(json).toMatchObject({ category: 'greylisting', retryAfterMs: 300_000, system: 'Gmail' });
+  });
+
+  it('leaves out the lines a reply gives nothing for', async () => {
+    const result = await run(
+      'explain',
+      '550 5.1.1 <x@example.org>: Recipient address rejected: User unknown',
+    );
+    expect(result.out).not.toMatch(/wait:|system:|blocklist:/);
+  });
+
   it('bad input: a clear message and a non-zero exit', async () => {
     expect(await run('explain')).toMatchObject({
       code: 2,
@@ -46,5 +82,9 @@ describe('mailover explain', () => {
     });
     expect((await run()).code).toBe(2);
     expect((await run('sandbox', '--port', 'abc')).code).toBe(2);
+    expect(await run('explain', `550 ${'x'.repeat(2_001)}`)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('over 2 000 characters'),
+    });
   });
 });

@@ -211,6 +211,7 @@ describe('explanation and advice', () => {
       '554 listed on zen.example-dnsbl.org',
       '451 4.3.0 upstream error',
       '554 5.3.3 unsupported',
+      '250 2.0.0 Ok: queued as 4Bx',
     ];
     const seen = new Set(samples.map((sample) => classifySmtpReply(sample).category));
     expect([...seen].sort()).toEqual([...SMTP_REPLY_CATEGORIES].sort());

@@ -83,10 +83,49 @@ export function parseMailgunWebhook(request: WebhookRequest, providerId = 'mailg
   const body = readJson(request.body);
   if (!isRecord(body) || !isRecord(body['event-data'])) return [];
   try {
-    return [toDeliveryEvent(body['event-data'], providerId)];
+    const event = toDeliveryEvent(body['event-data'], providerId);
+    const recipients = recipientsOf(body['event-data']);
+    if (recipients.length === 1)
+      return [recipients[0] === event.recipient ? event : { ...event, recipient: recipients[0]! }];
+    // One event an addressee, each with its own id so that deduplication keeps them all.
+    return recipients.map((recipient) => ({ ...event, recipient, eventId: `${event.eventId}:${recipient}` }));
   } catch {
     return [];
   }
+}
+
+/**
+ * Who the event is about. Most events name one `recipient`; a `rejected` event (Mailgun refused
+ * the message before sending) names none and carries the addressees in `message.recipients` or
+ * only in the `To:` header (Mailgun's own sample, fixtures/rejected.json): one event each. With no
+ * address at all, one event without a recipient, matched to the message by its Message-Id.
+ */
+function recipientsOf(event: Record<string, unknown>): string[] {
+  const named = text(event.recipient);
+  if (named) return [named];
+  const message = isRecord(event.message) ? event.message : {};
+  const listed = Array.isArray(message.recipients)
+    ? message.recipients.filter((item): item is string => typeof item === 'string' && item.includes('@'))
+    : [];
+  if (listed.length > 0) return listed;
+  const headers = isRecord(message.headers) ? message.headers : {};
+  const header = text(headers.to);
+  const fromHeader = header ? addressesOf(header) : [];
+  return fromHeader.length > 0 ? fromHeader : [''];
+}
+
+// The addresses of a To: header: `a@x`, `Ann <a@x>, "Doe, J" <j@y>`. Bounded, so a hostile header
+// costs little.
+const HEADER_ADDRESS = /<([^<>\s]{1,254}@[^<>\s]{1,254})>|([^\s<>",;]{1,254}@[^\s<>",;]{1,254})/g;
+const MAX_HEADER_RECIPIENTS = 1_000;
+
+function addressesOf(header: string): string[] {
+  const found = new Set<string>();
+  for (const match of header.slice(0, 100_000).matchAll(HEADER_ADDRESS)) {
+    found.add((match[1] ?? match[2])!);
+    if (found.size >= MAX_HEADER_RECIPIENTS) break;
+  }
+  return [...found];
 }
 
 /**

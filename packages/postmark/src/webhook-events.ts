@@ -100,7 +100,7 @@ export function toDeliveryEvent(
 ): DeliveryEvent {
   const recordType = typeof record.RecordType === 'string' ? record.RecordType : '';
   const fields = RECORD_FIELDS[recordType];
-  const recipient = stringOf(record[fields?.recipient ?? 'Recipient']) ?? stringOf(record.Email) ?? '';
+  const recipient = recipientOf(record, fields?.recipient);
   const time = postmarkEventTime(record);
   if (time === undefined)
     throw new SyntaxError(`postmark: a ${recordType || 'record'} without a readable time`);
@@ -174,6 +174,25 @@ function eventId(
   const time = stringOf(record[RECORD_FIELDS[recordType]?.time ?? '']) ?? '';
   return `postmark:${recordType}:${stringOf(record.MessageID) ?? ''}:${recipient}:${time}`;
 }
+
+/**
+ * Who the record is about: its documented field, else the other one, else (a bounce without
+ * `Email`, as Postmark sends for some delays, DNS errors and unsubscribe replies) the recipient the
+ * bounce message itself names in `Content` (`Final-Recipient`, `Original-Recipient`,
+ * `X-Failed-Recipients`). Otherwise '': the event still carries the MessageID, by which it is
+ * matched to the message.
+ */
+function recipientOf(record: Record<string, unknown>, field: string | undefined): string {
+  const named =
+    stringOf(record[field ?? 'Recipient']) ?? stringOf(record.Email) ?? stringOf(record.Recipient);
+  if (named) return named;
+  const content = stringOf(record.Content);
+  return (content && BOUNCE_RECIPIENT.exec(content.slice(0, 200_000))?.[1]) || '';
+}
+
+// In a bounce message: `Final-Recipient: rfc822; ann@example.org` and its kin.
+const BOUNCE_RECIPIENT =
+  /^(?:Final-Recipient|Original-Recipient|X-Failed-Recipients):[ \t]{0,20}(?:rfc822;[ \t]{0,20})?<?([^\s<>;,]{1,254}@[^\s<>;,]{1,254})>?/im;
 
 function stringOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;

@@ -1,13 +1,16 @@
 /**
- * classifySmtpReply: one of the fourteen categories for an SMTP reply, from its text rules first,
- * then its enhanced code, then its basic code. The rules are tables (rules.ts, codes.ts); this
- * file only weighs them.
+ * classifySmtpReply: a category for an SMTP reply, from its text rules first, then its enhanced
+ * code, then its basic code; `accepted` for any 2xx. The rules are tables (rules.ts, codes.ts,
+ * details.ts); this file only weighs them. docs/smtp-classifier.md explains the design and the
+ * corpus it is scored on.
  */
 import { BASIC_CODES, categoryFor, lookupEnhanced } from './codes.js';
+import { blocklistOf, retryAfterMsOf, systemOf } from './details.js';
 import { WORDING } from './explanations.js';
 import { type ParsedSmtpReply, parseSmtpReply } from './parse.js';
-import { GAVE_UP_PATTERNS, TEXT_RULES, type TextRule } from './rules.js';
+import { GAVE_UP_PATTERN, GREYLISTING_CODE, TEXT_RULES, type TextRule } from './rules.js';
 import type { SmtpReplyCategory, SmtpReplyClassification } from './types.js';
+import { AlternativeMatcher, keyId, keyOf, Words } from './word-index.js';
 
 // Code-table weights: below every text rule that names a phenomenon (see rules.ts).
 const ENHANCED_EXACT_WEIGHT = 50;
@@ -26,6 +29,18 @@ const TRANSIENT_CATEGORIES: ReadonlySet<SmtpReplyCategory> = new Set([
   'other_transient',
 ]);
 
+// Heaviest first, ties in table order: the first rule that applies and matches is the best one.
+const RULES_BY_WEIGHT: readonly TextRule[] = TEXT_RULES.map((rule, order) => ({ rule, order }))
+  .sort((a, b) => b.rule.weight - a.rule.weight || a.order - b.order)
+  .map(({ rule }) => rule);
+// Each rule's top-level alternatives, in rule order, looked up by the words they start with.
+const RULE_MATCHER = new AlternativeMatcher(RULES_BY_WEIGHT);
+const words = new Words();
+// GAVE_UP_PATTERN only runs on replies with one of its words.
+const GAVE_UP_KEYS = ['going', 'expired', 'queue', 'giving', 'retry', 'retrying'].map((word) =>
+  keyId(keyOf(word)),
+);
+
 interface Candidate {
   readonly category: SmtpReplyCategory;
   readonly weight: number;
@@ -34,38 +49,58 @@ interface Candidate {
 /** Classify one SMTP reply (any shape: multi-line, prefixed, codeless). Pure; never throws. */
 export function classifySmtpReply(text: string): SmtpReplyClassification {
   const reply = parseSmtpReply(text);
-  const best = strongest([...textCandidates(reply), ...codeCandidates(reply)]);
-  const category = best?.category ?? (reply.replyClass === 5 ? 'other_permanent' : 'other_transient');
+  words.read(reply.text);
+  const accepted = reply.replyClass === 2;
+  const category = accepted ? 'accepted' : categoryOf(reply);
   const transient = isTransient(reply, category);
   const wording = WORDING[category];
-  const meaning = reply.enhanced ? lookupEnhanced(reply.enhanced)?.entry.meaning : undefined;
-  return {
-    basic: reply.basic,
-    ...(reply.enhanced ? { enhanced: reply.enhanced } : {}),
-    category,
-    transient,
-    text: reply.text,
-    explanation: meaning
-      ? `${wording.explanation}; ${reply.enhanced} means ${meaning}.`
-      : `${wording.explanation}.`,
-    advice: transient ? wording.adviceTransient : wording.advicePermanent,
-  };
+  // A 2.x.x needs no gloss (RFC 3463's 2.0.0 reads "other undefined status").
+  const meaning = reply.enhanced && !accepted ? lookupEnhanced(reply.enhanced)?.entry.meaning : undefined;
+  const result: {
+    -readonly [K in keyof SmtpReplyClassification]: SmtpReplyClassification[K];
+  } = { basic: reply.basic, category, transient, text: reply.text, explanation: '', advice: '' };
+  if (reply.enhanced) result.enhanced = reply.enhanced;
+  result.explanation = meaning
+    ? `${wording.explanation}; ${reply.enhanced} means ${meaning}.`
+    : `${wording.explanation}.`;
+  result.advice = transient ? wording.adviceTransient : wording.advicePermanent;
+  const retryAfterMs = transient ? retryAfterMsOf(reply.text, words) : undefined;
+  if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+  const system = systemOf(reply.text, words);
+  if (system !== undefined) result.system = system;
+  const blocklist = accepted ? undefined : blocklistOf(reply.text, words);
+  if (blocklist !== undefined) result.blocklist = blocklist;
+  return result;
 }
 
-function textCandidates(reply: ParsedSmtpReply): Candidate[] {
-  return TEXT_RULES.filter((rule) => applies(rule, reply) && rule.pattern.test(reply.text));
+function categoryOf(reply: ParsedSmtpReply): SmtpReplyCategory {
+  const fromText = strongestTextRule(reply);
+  const fromCodes = codeCandidate(reply);
+  const best = !fromCodes || (fromText && fromText.weight >= fromCodes.weight) ? fromText : fromCodes;
+  return best?.category ?? (reply.replyClass === 5 ? 'other_permanent' : 'other_transient');
+}
+
+function strongestTextRule(reply: ParsedSmtpReply): TextRule | undefined {
+  const found = RULE_MATCHER.first(reply.text, words, (entry) => applies(RULES_BY_WEIGHT[entry]!, reply));
+  return found === -1 ? undefined : RULES_BY_WEIGHT[found];
 }
 
 function applies(rule: TextRule, reply: ParsedSmtpReply): boolean {
-  if (rule.classes && !rule.classes.includes(reply.replyClass)) return false;
+  if (rule.classes && !rule.classes.includes(reply.replyClass as 0 | 4 | 5)) return false;
   if (rule.basics && !rule.basics.includes(reply.basic)) return false;
   if (rule.unlessEnhanced && reply.enhanced && rule.unlessEnhanced.test(reply.enhanced)) return false;
-  if (rule.onlyEnhanced && !(reply.enhanced && rule.onlyEnhanced.test(reply.enhanced))) return false;
   return true;
 }
 
-function codeCandidates(reply: ParsedSmtpReply): Candidate[] {
-  const candidates: Candidate[] = [];
+// The heaviest of what the enhanced code, the basic code and the greylisting code rule say.
+function codeCandidate(reply: ParsedSmtpReply): Candidate | undefined {
+  let best: Candidate | undefined;
+  if (
+    reply.enhanced === GREYLISTING_CODE.enhanced &&
+    (GREYLISTING_CODE.basics as readonly number[]).includes(reply.basic)
+  ) {
+    best = { category: 'greylisting', weight: GREYLISTING_CODE.weight };
+  }
   if (reply.enhanced) {
     const found = lookupEnhanced(reply.enhanced);
     if (found) {
@@ -74,27 +109,21 @@ function codeCandidates(reply: ParsedSmtpReply): Candidate[] {
         : found.entry.catchAll
           ? ENHANCED_CATCH_ALL_WEIGHT
           : ENHANCED_EXACT_WEIGHT;
-      candidates.push({ category: categoryFor(found.entry.category, reply.replyClass), weight });
+      if (!best || weight > best.weight) {
+        best = { category: categoryFor(found.entry.category, reply.replyClass), weight };
+      }
     }
   }
   const basic = BASIC_CODES[reply.basic];
-  if (basic) candidates.push({ category: basic, weight: BASIC_WEIGHT });
-  return candidates;
-}
-
-// The heaviest candidate; on a tie the first, so table order breaks ties.
-function strongest(candidates: readonly Candidate[]): Candidate | undefined {
-  let best: Candidate | undefined;
-  for (const candidate of candidates) {
-    if (!best || candidate.weight > best.weight) best = candidate;
-  }
+  if (basic && (!best || BASIC_WEIGHT > best.weight)) best = { category: basic, weight: BASIC_WEIGHT };
   return best;
 }
 
 // The code class decides when there is one; a reply saying the sender gave up is final anyway;
 // a reply with no code at all is as transient as its category usually is.
 function isTransient(reply: ParsedSmtpReply, category: SmtpReplyCategory): boolean {
-  if (GAVE_UP_PATTERNS.some((pattern) => pattern.test(reply.text))) return false;
+  if (reply.replyClass === 2) return false;
+  if (words.hasAny(GAVE_UP_KEYS) && GAVE_UP_PATTERN.test(reply.text)) return false;
   if (reply.replyClass !== 0) return reply.replyClass === 4;
   return TRANSIENT_CATEGORIES.has(category);
 }

@@ -155,8 +155,24 @@ export const BASIC_CODES: Readonly<Record<number, SmtpReplyCategory>> = {
   556: 'recipient_unknown',
 };
 
+interface EnhancedLookup {
+  readonly entry: EnhancedCodeEntry;
+  readonly exact: boolean;
+}
+
+// Replies use a few dozen enhanced codes: each is looked up once.
+const lookedUp = new Map<string, EnhancedLookup | undefined>();
+const LOOKUP_CACHE_LIMIT = 1_000;
+
 /** Look up an enhanced code: the exact entry, else its subject's. */
-export function lookupEnhanced(enhanced: string): { entry: EnhancedCodeEntry; exact: boolean } | undefined {
+export function lookupEnhanced(enhanced: string): EnhancedLookup | undefined {
+  if (lookedUp.has(enhanced)) return lookedUp.get(enhanced);
+  const found = lookupUncached(enhanced);
+  if (lookedUp.size < LOOKUP_CACHE_LIMIT) lookedUp.set(enhanced, found);
+  return found;
+}
+
+function lookupUncached(enhanced: string): EnhancedLookup | undefined {
   const [, subject = '', detail = ''] = enhanced.split('.');
   const exact = ENHANCED_CODES[`${subject}.${detail}`];
   if (exact) return { entry: exact, exact: true };
@@ -165,7 +181,7 @@ export function lookupEnhanced(enhanced: string): { entry: EnhancedCodeEntry; ex
 }
 
 /** Resolve a by-class category for a reply class (4 or 5; 0 reads as transient). */
-export function categoryFor(category: ByClass, replyClass: 0 | 4 | 5): SmtpReplyCategory {
+export function categoryFor(category: ByClass, replyClass: number): SmtpReplyCategory {
   if (typeof category === 'string') return category;
   return replyClass === 5 ? category[5] : category[4];
 }

@@ -96,6 +96,12 @@ export const WORDING: Readonly<Record<SmtpReplyCategory, Wording>> = {
     adviceTransient: 'Retry later with backoff.',
     advicePermanent: 'Delivery was given up: re-send later if the message still matters.',
   },
+  accepted: {
+    explanation:
+      'The receiving server accepted the message (or the command): this is a success, not a deferral',
+    adviceTransient: 'Nothing to do: the reply is a success.',
+    advicePermanent: 'Nothing to do: the reply is a success.',
+  },
   other_permanent: {
     explanation: 'The receiving server refused the message permanently',
     adviceTransient: 'Read the reply text: the cause may need a change before a retry helps.',

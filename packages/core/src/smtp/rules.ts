@@ -1,20 +1,26 @@
 /**
  * Text rules, as data. Each rule names a phenomenon (how greylisters, rate limiters, blocklists,
  * mailbox stores… word their replies), the category it means, and a weight. The classifier takes
- * the heaviest match among these rules and the code tables; ties go to the earlier rule.
+ * the heaviest match among these rules and the code tables; ties go to the earlier rule. The
+ * categories and the boundaries between them are docs/smtp-labelling-guide.md's.
  *
  * Weights, highest first (the code tables sit at 50 and below, see classify.ts):
  *   100  the reply is about someone else's reply (a callout) or a verification in progress
- *    98  the reply says greylisting
- *  90–96 specific vendor wording or a named cause (PTR, Spamhaus, quota, SPF/DKIM/DMARC)
- *  80–88 a clear phenomenon in plain words (user unknown, too many connections, server busy)
+ *    98  the reply says greylisting (99: and names a blocklist)
+ *  90–97 specific vendor wording or a named cause (PTR, Spamhaus, quota, SPF/DKIM/DMARC, TLS)
+ *  80–89 a clear phenomenon in plain words (user unknown, too many connections, server busy)
  *  70–78 broader wording (spam content, size, relaying, policy restrictions)
- *  55–62 weak cues that still beat a code (a bare "try again later" from 450/451, "blocked")
+ *  55–65 weak cues that still beat a code (a bare "try again later" from 450/451, "blocked")
  *  35–40 hints that only beat catch-all codes
+ *
+ * `keys` are words every match of `pattern` contains (word-index.ts): a rule is only tested on a
+ * reply that has one of them. smtp-rules.test.ts checks the keys against every reply of the
+ * corpus, and every pattern with a ReDoS checker.
  */
 import type { SmtpReplyCategory } from './types.js';
+import type { Keyed } from './word-index.js';
 
-export interface TextRule {
+export interface TextRule extends Keyed {
   /** The phenomenon, for readers and for debugging a classification. */
   readonly name: string;
   readonly pattern: RegExp;
@@ -26,8 +32,6 @@ export interface TextRule {
   readonly basics?: readonly number[];
   /** Not when the enhanced code matches this. */
   readonly unlessEnhanced?: RegExp;
-  /** Only when the enhanced code matches this. */
-  readonly onlyEnhanced?: RegExp;
 }
 
 export const TEXT_RULES: readonly TextRule[] = [
@@ -35,33 +39,57 @@ export const TEXT_RULES: readonly TextRule[] = [
   // probed server's reply, which may itself say "greylisted"): not a greylisting of this delivery.
   {
     name: 'sender verification callout deferred',
+    keys: ['callout', 'response', 'could'],
     pattern:
-      /\bcallout\b|response to "?(?:RCPT TO|MAIL FROM)\b|could not complete (?:sender|recipient) verify/i,
+      /\bcallout\b|\bresponse to "?(?:RCPT TO|MAIL FROM)\b|\bcould not complete (?:sender|recipient) verify/i,
     category: 'other_transient',
     weight: 100,
   },
   {
     name: 'address verification in progress (Postfix reject_unverified_*)',
-    pattern: /address verification in progress|unverified address/i,
+    keys: ['verification', 'unverified'],
+    pattern: /\baddress verification in progress|\bunverified address/i,
     category: 'other_transient',
     weight: 100,
   },
 
-  // Greylisting, named as such (postgrey, sqlgrey, milter-greylist, Exim, Haraka, Stalwart, rspamd…).
+  // Greylisting, named as such (postgrey, sqlgrey, milter-greylist, Exim, Haraka, Stalwart, rspamd…),
+  // unless the same reply says the sender is on a blocklist.
+  {
+    name: 'greylisting, sender blocklisted',
+    keys: ['grey', 'gray', 'greylist', 'greylisted', 'greylisting', 'graylist', 'graylisted', 'graylisting'],
+    pattern: /\b(?:grey|gray)[ -]?list[a-z]*\b.{0,80}\b(?:black|block)[ -]?listed\b/i,
+    category: 'blocklisted',
+    weight: 99,
+  },
   {
     name: 'greylisting named',
-    pattern: /\bgr[ae]y[\s-]?list|\bpostgrey\b|\bsqlgrey\b|\bgreylisting\b/i,
+    keys: [
+      'grey',
+      'gray',
+      'greylist',
+      'greylisted',
+      'greylisting',
+      'graylist',
+      'graylisted',
+      'graylisting',
+      'postgrey',
+      'sqlgrey',
+    ],
+    pattern: /\b(?:grey|gray)[ -]?list|\bpostgrey\b|\bsqlgrey\b/i,
     category: 'greylisting',
     weight: 98,
   },
   {
     name: 'greylister asks to come back later',
+    keys: ['come'],
     pattern: /\bcome back (?:later|in\b)|\bplease come back\b/i,
     category: 'greylisting',
     weight: 90,
   },
   {
     name: 'sender not yet authorised (greylistd and similar)',
+    keys: ['yet'],
     pattern: /\bnot yet (?:authori[sz]ed|allowed|permitted|accepted|whitelisted)\b/i,
     category: 'greylisting',
     weight: 92,
@@ -69,13 +97,15 @@ export const TEXT_RULES: readonly TextRule[] = [
   // Mimecast documents this text as its greylisting deferral.
   {
     name: 'Mimecast greylisting',
-    pattern: /internal resources? (?:is |are )?temporarily unavailable/i,
+    keys: ['internal'],
+    pattern: /\binternal resources? (?:is |are )?temporarily unavailable/i,
     category: 'greylisting',
     weight: 90,
   },
   // postscreen's deep protocol tests: the client must reconnect from the same IP later.
   {
     name: 'Postfix postscreen deep-protocol deferral',
+    keys: ['service'],
     pattern: /^service currently unavailable\b/i,
     category: 'greylisting',
     weight: 90,
@@ -85,50 +115,67 @@ export const TEXT_RULES: readonly TextRule[] = [
   // DNS: reverse DNS, unresolvable domains, failed lookups.
   {
     name: 'reverse DNS / PTR missing',
+    keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo'],
     pattern:
-      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|cannot find your (?:host ?name|reverse)|(?:hostname|helo)[^.]{0,30}(?:does not|doesn't|did not|cannot be) resolve/i,
+      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo) (?:[\w.-]+ )?(?:does not|doesn't|did not|cannot be) resolve/i,
     category: 'dns',
     weight: 95,
   },
   {
     name: 'temporary DNS failure',
+    keys: ['dns', 'name', 'nameserver', 'servfail', 'dnssec'],
     pattern:
-      /\b(?:temporary )?dns (?:query |lookup |resolution )?(?:failures?|failed|errors?|problems?|timeout|temporary)|\bdns query failed|name ?server (?:failure|timeout)|\bservfail\b/i,
+      /\bdns (?:query |lookup |resolution )?(?:failures?|failed|errors?|problems?|timeout|temporary)|\bdns query failed|\bname ?server (?:failure|timeout|reply)|\bservfail\b|\bname service error\b|\bdnssec\b/i,
     category: 'dns',
     weight: 95,
   },
   {
     name: 'DNS lookup failed',
+    keys: ['unable', 'cannot', 'could', 'couldn', 'failed', 'lookup', 'dns', 'name'],
     pattern:
-      /\b(?:unable to|cannot|could ?n[o']t|failed to) (?:look ?up|resolve)\b|\blookup dns\b|\bdns lookup\b/i,
+      /\b(?:unable to|cannot|could ?n[o']t|failed to) (?:look ?up|resolve)\b|\blookup dns\b|\bdns lookup\b|\bname lookup failed\b/i,
     category: 'dns',
-    weight: 88,
+    weight: 90,
   },
   {
-    name: 'sender domain does not resolve',
+    name: 'sender domain does not resolve or accepts no mail',
+    keys: ['sender', 'unresolvable', 'valid'],
     pattern:
-      /sender (?:address|domain)\b[^;]{0,60}?(?:domain not found|not found|does not exist|unresolvable|not resolve)|unresolvable (?:rfc[.\s]?5321 )?(?:from )?domain|valid sender domain|sender domain (?:must|does not) (?:exist|resolve)/i,
+      /\bsender (?:address|domain)\b[^;]{0,60}?(?:domain not found|not found|does not exist|unresolvable|not resolve|does not accept mail|null ?mx)|\bunresolvable (?:rfc[. ]?5321 )?(?:from )?domain|\binvalid sender domain|\bvalid sender domain|\bsender domain (?:must|does not) (?:exist|resolve)/i,
     category: 'dns',
-    weight: 95,
+    weight: 96,
+  },
+  // Gmail and Postfix saying the recipient's domain has no usable DNS: it can never receive mail.
+  {
+    name: 'recipient domain does not exist (DNS answer)',
+    keys: ['nxdomain', 'domain', 'had', 'doesn', 'host'],
+    pattern:
+      /\bresponded with code nxdomain|\bdomain name not found\b|\bhad no relevant answers\b|\bdoesn't receive email\b|^host or domain name not found\b/i,
+    category: 'recipient_unknown',
+    weight: 96,
   },
   {
     name: 'recipient domain does not exist (permanent)',
+    keys: ['domain', 'host', 'such', 'unrouteable', 'nonexistent', 'non', 'invalid'],
     pattern:
-      /\b(?:domain|host) not found\b|no such domain|domain does not exist|unrouteable (?:mail )?domain/i,
+      /\b(?:domain|host) not found\b|\bno such domain|\bdomain does not exist|\bunrouteable (?:mail )?domain|\bnon-?existent domain\b|\binvalid domain\b(?! name)/i,
     category: 'recipient_unknown',
     weight: 92,
     classes: [5],
   },
   {
     name: 'domain lookup failing (temporary)',
+    keys: ['domain', 'host', 'such', 'unknown', 'nxdomain', 'mx', 'a', 'aaaa', 'no', 'invalid', 'dns'],
     pattern:
-      /\b(?:domain|host) not found\b|no such domain|unknown host|\bnxdomain\b|\bmx (?:record|lookup|resource)|a\/aaaa|no (?:mx|a) record|invalid dns|dns (?:mx|ptr|a)\b/i,
+      /\b(?:domain|host) not found\b|\bno such domain|\bunknown host|\bnxdomain\b|\bmx (?:record|lookup|resource)|\ba\/aaaa\b|\bno (?:mx|a) record|\binvalid dns|\bdns (?:mx|ptr|a)\b/i,
     category: 'dns',
     weight: 90,
   },
   {
     name: 'sender address could not be verified',
-    pattern: /unable to verify (?:the )?(?:sender )?address|sender address (?:could not|cannot) be verified/i,
+    keys: ['unable', 'sender'],
+    pattern:
+      /\bunable to verify (?:the )?(?:sender )?address|\bsender address (?:could not|cannot) be verified/i,
     category: 'dns',
     weight: 70,
   },
@@ -136,33 +183,121 @@ export const TEXT_RULES: readonly TextRule[] = [
   // Blocklists, by name or by what they are.
   {
     name: 'DNS blocklist named',
+    keys: [
+      'spamhaus',
+      'spamcop',
+      'sorbs',
+      'uceprotect',
+      'cloudmark',
+      'barracuda',
+      'barracudacentral',
+      'mailspike',
+      'psbl',
+      'invaluement',
+      'senderscore',
+      'sbl',
+      'xbl',
+      'pbl',
+      'dbl',
+      'cbl',
+      'css',
+      'dnsbl',
+      'rbl',
+      'rbls',
+      'uribl',
+      'uribls',
+      'ipbl',
+      'dnsbls',
+      'surbl',
+      'abuseat',
+      'spamrats',
+      'dsbl',
+    ],
     pattern:
-      /\bspamhaus\b|\bspamcop\b|\bsorbs\b|\buceprotect\b|\bcloudmark\b|\bbarracuda ?(?:central|reputation|rbl)|\bmailspike\b|\bpsbl\b|\binvaluement\b|\bsenderscore\b|\b(?:SBL|XBL|PBL|DBL|CBL)\b|\b(?:dns|rbl|uri|ip)bls?\b|rbl\b/i,
+      /\bspamhaus\b|\bspamcop\b|\bsorbs\b|\buceprotect\b|\bcloudmark\b|\bbarracuda ?(?:central|reputation|rbl)|\bbarracudacentral\b|\bmailspike\b|\bpsbl\b|\binvaluement\b|\bsenderscore\b|\b(?:SBL|XBL|PBL|DBL|CBL|CSS)\b|\b(?:dns|rbl|uri|ip|su)bls?\b|\brbls?\b|\babuseat\b|\bspamrats\b|\bdsbl\b/i,
     category: 'blocklisted',
-    weight: 90,
+    weight: 96,
   },
   {
     name: 'listed on a block list',
+    keys: [
+      'block',
+      'blocklist',
+      'blocklisted',
+      'black',
+      'blacklist',
+      'blacklisted',
+      'deny',
+      'denylist',
+      'denylisted',
+      'is',
+      'are',
+      'was',
+      'being',
+      'listed',
+      'banned',
+      'blocked',
+      'ip',
+      'reputation',
+    ],
     pattern:
-      /\bblock[\s-]?list(?:ed)?\b|\bblack[\s-]?list(?:ed)?\b|\bdeny[\s-]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\bbanned sending ip|\bblocked using [\w.-]+|\bip (?:address )?(?:is )?banned/i,
+      /\bblock[ -]?list(?:ed)?\b|\bblack[ -]?list(?:ed)?\b|\bdeny[ -]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\bbanned sending ip|\bblocked using [\w.-]+|\bip (?:address )?(?:is )?banned|\breputation database\b/i,
     category: 'blocklisted',
     weight: 90,
   },
   // milter-greylist's blacklist ACL answers with this default text.
-  { name: 'milter-greylist blacklist default', pattern: /^go away\b/i, category: 'blocklisted', weight: 70 },
+  {
+    name: 'milter-greylist blacklist default',
+    keys: ['go'],
+    pattern: /^go away\b/i,
+    category: 'blocklisted',
+    weight: 70,
+  },
 
   // Mailbox full: quota on the recipient's side (a *sending* quota is rate limiting).
   {
     name: 'sending quota',
+    keys: [
+      'sending',
+      'daily',
+      'hourly',
+      'message',
+      'outbound',
+      'relay',
+      'send',
+      'rate',
+      'queue',
+      'submission',
+      'quota',
+    ],
     pattern:
-      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate) quota\b|quota (?:for|of) (?:sending|messages|emails)/i,
+      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate|queue|submission) quota\b|\bquota (?:for|of) (?:sending|messages|emails)/i,
     category: 'rate_limit',
     weight: 93,
   },
   {
     name: 'mailbox over quota',
+    keys: [
+      'over',
+      'overquota',
+      'quota',
+      'exceed',
+      'exceeded',
+      'mailbox',
+      'mail',
+      'inbox',
+      'account',
+      'user',
+      'out',
+      'storage',
+      'insufficient',
+      'boite',
+      'postfach',
+      'disk',
+      'too',
+    ],
     pattern:
-      /\bover ?quota\b|\bquota (?:exceeded|violation|full|reached)|exceeded? (?:\w+ ){0,3}quota|\b(?:mail ?box|inbox|mail ?folder|account|user)(?: is| has)? (?:full|filled)\b|\bmailbox (?:size|storage) (?:limit )?(?:exceeded|full)|mailbox size limit|out of (?:storage|space)|\bstorage allocation|\bquota\b.{0,20}\bexceeded|insufficient (?:mailbox|quota)|boite (?:\w+ ){0,3}pleine|\bpostfach (?:voll|ist voll)/i,
+      /\bover ?quota\b|\bquota (?:exceeded|violation|full|reached)|\bexceeded? (?:\w+ ){0,3}quota|\b(?:mail ?box|inbox|mail ?folder|account|user)(?: is| has)? (?:full|filled)\b|\bmailbox (?:size|storage) (?:limit )?(?:exceeded|full)|\bmailbox size limit|\bout of (?:storage|space)|\bstorage allocation|\bquota\b.{0,20}\bexceeded|\binsufficient (?:mailbox|quota)|\bboite (?:\w+ ){0,3}pleine|\bpostfach (?:voll|ist voll)|\b(?:disk|storage) (?:space )?limit\b|\btoo many messages on the server\b/i,
     category: 'mailbox_full',
     weight: 90,
   },
@@ -170,31 +305,108 @@ export const TEXT_RULES: readonly TextRule[] = [
   // SPF / DKIM / DMARC and other sender authentication policy.
   {
     name: 'sender authentication (SPF, DKIM, DMARC, ARC) failed',
+    keys: ['spf', 'dkim', 'dmarc', 'arc', 'unauthenticated', 'not', 'alignment', 'sender', 'authenticate'],
     pattern:
-      /\bSPF\b|\bDKIM\b|\bDMARC\b|\bARC (?:validation|check)|\bunauthenticated\b|\bnot aligned\b|\balignment\b|sender (?:is )?not authenticated|authenticate with either/i,
+      /\bSPF\b|\bDKIM\b|\bDMARC\b|\bARC (?:validation|check)|\bunauthenticated\b|\bnot aligned\b|\balignment\b|\bsender (?:is |was )?not authenticated|\bauthenticate with either/i,
     category: 'policy_reputation',
     weight: 90,
   },
   {
     name: 'sending IP blocked for its behaviour',
+    keys: ['blocked', 'block', 'unusual', 'unsolicited', 'originating'],
     pattern:
-      /\b(?:ip|address|host|sender|client|domain|network)(?: address)? (?:has been|was|is) (?:temporarily |permanently )?blocked\b|blocked for the day|unusual rate of unsolicited|unsolicited mail originating|originating from your ip/i,
+      /\b(?:ip|address|host|sender|client|domain|network)(?: address)? (?:has been|was|is) (?:temporarily |permanently )?blocked\b|\bblocked for the day|\bunusual rate of unsolicited|\bunsolicited mail originating|\boriginating from your ip|\bblock(?:ed)? for spam(?:ming)?\b|\bblocked for spamming\b/i,
     category: 'policy_reputation',
     weight: 95,
   },
+  // The sender's address itself refused: not the recipient's (the recipient rules below).
+  {
+    name: 'sender address refused',
+    keys: ['sender', 'unknown', 'invalid', 'bad', 'emetteur'],
+    pattern:
+      /\bsender address rejected\b|\b(?:unknown|invalid|bad) (?:outbound )?sender\b|\bemetteur invalide\b|\bsender (?:rejected|denied|blocked)\b/i,
+    category: 'policy_reputation',
+    weight: 87,
+  },
 
-  // SMTP AUTH for submission and relays (not SPF/DKIM: those say "authenticate with SPF").
+  // TLS asked of the client, and SMTP AUTH for submission and relays (not SPF/DKIM: those say
+  // "authenticate with SPF").
+  {
+    name: 'TLS required of the client',
+    keys: ['tls', 'over', 'encryption', 'requires', 'require', 'required', 'must', 'starttls', 'route'],
+    pattern:
+      /\bover a tls connection|\btls(?:\/ssl)? (?:is )?required|\brequires? (?:a )?(?:secure|tls|encrypted) connection|\bencryption (?:is )?required|\bmust (?:issue a )?starttls|\bstarttls (?:is )?required|\bthis route requires\b/i,
+    category: 'auth_required',
+    weight: 92,
+  },
   {
     name: 'SMTP authentication required or failed',
+    keys: [
+      'authentication',
+      'auth',
+      'not',
+      'smtpauth',
+      'must',
+      'please',
+      'username',
+      'password',
+      'invalid',
+      'login',
+      'application',
+      'smtp',
+      'smtpclientauthentication',
+      'identity',
+      'turn',
+      'server',
+      'incorrect',
+      'client',
+    ],
     pattern:
-      /\bauthentication (?:is )?(?:required|unsuccessful|failed|failure|credentials invalid)|\bauth(?:entication)? required\b|\bnot authenticated\b|\b(?:must|please) (?:authenticate|log ?in|first authenticate)\b|\busername and password\b|\bpassword (?:not accepted|required|incorrect|invalid)|\binvalid (?:login|credentials|password|username|user ?name or password)|\blogin (?:attempts|failed|incorrect|denied)|application-specific password|must issue a starttls|starttls (?:is )?required|authentication (?:is )?not (?:allowed|enabled|permitted)|smtp ?auth(?:entication)? (?:is )?(?:disabled|required)|smtpclientauthentication|invalid credentials|\bauth (?:failed|error)/i,
+      /\bauthentication (?:is )?(?:required|unsuccessful|failed|failure|credentials invalid)|\bauth(?:entication)? required\b|\bnot authenticated\b|\bclient was not authenticated\b|\bwas not authenticated\b|\b(?:must|please) (?:authenticate|log ?in|first authenticate)\b|\busername and password\b|\bpassword (?:not accepted|required|incorrect|invalid)|\binvalid (?:login|credentials|password|username|user ?name or password)|\blogin (?:attempts|failed|incorrect|denied)|\bapplication-specific password|\bauthentication (?:is )?not (?:allowed|enabled|permitted)|\bsmtp ?auth(?:entication)? (?:is )?(?:disabled|required)|\bsmtpclientauthentication|\bauth (?:failed|error)|\bidentity changes?\b|\bturn on smtp authentication\b|\bserver authentication\b|\bincorrect authentication\b/i,
     category: 'auth_required',
     weight: 88,
   },
   {
     name: 'temporary system problem on the server',
+    keys: [
+      'temporary',
+      'system',
+      'server',
+      'insufficient',
+      'disk',
+      'write',
+      'queue',
+      'resource',
+      'resources',
+      'mx',
+      'agent',
+      'agents',
+      'machine',
+      'machines',
+      'host',
+      'hosts',
+      'servers',
+      'systems',
+      'service',
+      'services',
+      'high',
+      'overload',
+      'overloaded',
+      'too',
+      'temporarily',
+      'internal',
+      'out',
+      'no',
+      'cannot',
+      'load',
+      'technical',
+      'unable',
+      'healthy',
+      'failed',
+      'shutting',
+    ],
     pattern:
-      /\btemporary (?:system|server) (?:problem|error|failure)|\b(?:system|server) (?:problem|error)\b|\binsufficient (?:system )?(?:storage|resources|disk)|\bdisk (?:full|space)|\bwrite error\b|\bqueue file\b|\bresources? (?:are |is )?temporarily unavailable|\b(?:server|system|host|mx|agent|machine|resources?)s? (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded|unavailable)\b|\bservices? (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded)\b|\bhigh load\b|\boverload(?:ed)?\b|\btoo busy\b|\bsystem load\b|temporarily interrupted|\binternal (?:server |system )?error|\bout of memory\b|\bno space left\b|\bcannot write\b|\bload average\b/i,
+      /\btemporary (?:system|server) (?:problem|error|failure)|\b(?:system|server) (?:problem|error)\b|\binsufficient (?:system )?(?:storage|resources?|disk)|\bdisk (?:full|space)|\bwrite error\b|\bqueue file\b|\bresources? (?:are |is )?temporarily unavailable|\b(?:servers?|systems?|hosts?|mx|agents?|machines?|resources?) (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded|unavailable)\b|\bservices? (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded)\b|\bhigh load\b|\boverload(?:ed)?\b|\btoo busy\b|\bsystem load\b|\btemporarily interrupted|\binternal (?:server |system )?error|\bout of memory\b|\bno space left\b|\bcannot write\b|\bload average\b|\btechnical (?:problem|issue|difficult)|\bunable to process\b|\bno healthy\b|\bfailed to be replicated\b|\bshutting down\b/i,
     category: 'server_busy',
     weight: 84,
   },
@@ -202,15 +414,51 @@ export const TEXT_RULES: readonly TextRule[] = [
   // Unknown recipients: the address cannot receive mail, ever.
   {
     name: 'recipient does not exist',
+    keys: [
+      'user',
+      'unknown',
+      'no',
+      'mailbox',
+      'recipient',
+      'address',
+      'account',
+      'addressee',
+      'alias',
+      'invalid',
+      'inactive',
+      'disabled',
+      'illegal',
+      'nonexistent',
+      'non',
+      'deactivated',
+      'not',
+      'unrouteable',
+      'doesn',
+      'could',
+      'misspelled',
+      'due',
+      'has',
+      'banned',
+      'hosted',
+    ],
     pattern:
-      /\buser unknown\b|\bunknown (?:user|recipient|mailbox|address|alias|local ?part)|\bno such (?:user|mailbox|recipient|address|account|person|local ?user)|\b(?:user|mailbox|recipient|address|account|addressee|alias)\b[^.;]{0,30}\b(?:does not|doesn't|did not) exist|\b(?:user|mailbox|recipient|address|account|addressee)\b[^.;]{0,25}\b(?:not found|unknown|inactive|disabled|deactivated|unallocated|not valid|no longer (?:valid|active|exists?)|not known|suspended|closed|expired|invalid)\b|\b(?:invalid|unknown|inactive|disabled|illegal|nonexistent|non-existent|deactivated)[\s/]+(?:\w+[\s/]+)?(?:recipient|mailbox|user|address|alias|account)s?\b|\bnot our customer\b|\bmailbox not found\b|\bunrouteable address\b|\brecipient (?:rejected|unavailable|not found)|\baddressee unknown|doesn't have an? [\w.-]+ account|could not be found|\bmisspelled\b|\bdue to inactivity\b|\bno mailbox here\b|\bnot a (?:known|valid) (?:user|recipient|mailbox)|\bhas been disabled\b|\binactive\b/i,
+      /\buser unknown\b|\bunknown (?:user|recipient|mailbox|address|alias|local ?part)|\bno such (?:user|mailbox|recipient|address|account|person|local ?user)|\b(?:user|mailbox|recipient|address|account|addressee|alias)\b[^.;]{0,30}\b(?:does not|doesn't|did not) exist|\b(?:user|mailbox|recipient|address|account|addressee)\b[^.;]{0,25}\b(?:not found|unknown|inactive|disabled|deactivated|unallocated|not valid|no longer (?:valid|active|exists?)|not known|suspended|closed|expired|invalid)\b|\b(?:invalid|unknown|inactive|disabled|illegal|nonexistent|non-existent|deactivated)[ /]+(?:\w+[ /]+)?(?:recipient|mailbox|user|address|alias|account)s?\b|\bnot our customer\b|\bmailbox not found\b|\bunrouteable address\b|\brecipient (?:rejected|unavailable|not found)|\baddressee unknown|\bdoesn't have an? [\w.-]+ account|\bcould not be found|\bmisspelled\b|\bdue to inactivity\b|\bno mailbox here\b|\bnot a (?:known|valid) (?:user|recipient|mailbox)|\bhas been disabled\b|\binactive\b|\bno longer valid\b|\bbanned recipient\b|\bno mail-enabled subscriptions?|\bhosted tenant\b/i,
     category: 'recipient_unknown',
     weight: 85,
+  },
+  {
+    name: 'recipient account blocked or closed',
+    keys: ['recipient', 'destination', 'account', 'mailbox'],
+    pattern:
+      /\b(?:recipient|destination)(?:'s)? (?:account|mailbox) (?:is )?(?:blocked|disabled|suspended|locked|closed|archived)|\b(?:account|mailbox) (?:is )?(?:frozen|archived|suspended)\b/i,
+    category: 'recipient_unknown',
+    weight: 88,
   },
   // Exchange Online's directory-based edge blocking: the recipient is not in the directory.
   {
     name: 'Exchange Online directory-based edge blocking',
-    pattern: /recipient address rejected: access denied|\bAS\(2018\d+\)/i,
+    keys: ['recipient', 'as'],
+    pattern: /\brecipient address rejected: access denied|\bAS\(2018\d+\)/i,
     category: 'recipient_unknown',
     weight: 87,
   },
@@ -218,161 +466,490 @@ export const TEXT_RULES: readonly TextRule[] = [
   // Mailbox busy (locked by another delivery or session).
   {
     name: 'mailbox busy or locked',
+    keys: ['mailbox', 'mail', 'user', 'recipient', 'folder', 'lock', 'locking', 'temporary'],
     pattern:
-      /\bmail ?box (?:is )?(?:temporarily )?(?:busy|locked|in use)|\bmail ?box\b.{0,20}\b(?:locked|busy)\b|\b(?:user|recipient|folder) (?:is )?busy\b|\bmailbox temporarily unavailable/i,
+      /\bmail ?box (?:is )?(?:temporarily )?(?:busy|locked|in use)|\bmail ?box\b.{0,20}\b(?:locked|busy)\b|\b(?:user|recipient|folder) (?:is )?busy\b|\bmailbox temporarily unavailable|\block(?:ing)? (?:failure|error)\b|\bmailbox\.lock\b|\btemporary locked\b/i,
     category: 'mailbox_busy',
     weight: 86,
+  },
+  {
+    name: 'recipient temporarily unavailable, no reason',
+    keys: ['recipient', 'destination', 'user'],
+    pattern:
+      /\b(?:recipient|destination|user)(?:'s server)? (?:is |was )?temporarily (?:unavailable|not available)/i,
+    category: 'other_transient',
+    weight: 70,
   },
 
   // Split the transaction: the receiver wants fewer recipients or one domain per transaction.
   {
     name: 'split recipients into separate transactions',
+    keys: ['separate', 'per', 'multiple', 'one'],
     pattern:
-      /separate transaction|per transaction|multiple (?:destination )?domains|multiple regions|one recipient at a time/i,
+      /\bseparate transaction|\bper transaction|\bmultiple (?:destination )?domains|\bmultiple regions|\bone recipient at a time/i,
     category: 'other_transient',
     weight: 85,
   },
   {
     name: 'too many protocol errors (smtpd_hard_error_limit)',
-    pattern: /too many (?:errors|bad commands|invalid commands|protocol errors)/i,
+    keys: ['too'],
+    pattern:
+      /\btoo many (?:errors|bad commands|invalid commands|protocol errors|syntax or protocol errors|unrecognized commands|nonmail commands)/i,
     category: 'other_transient',
     weight: 85,
+    classes: [4, 0],
   },
   {
     name: 'receiver misconfigured or local problem',
+    keys: ['configuration', 'misconfigur', 'misconfigured', 'local', 'upstream', 'qqt', 'milter'],
     pattern:
       /\bconfiguration (?:problem|error)|\bmisconfigur|\blocal (?:problem|error|configuration)|\bupstream error|\bqqt failure|\bmilter\b/i,
     category: 'other_transient',
-    weight: 82,
+    weight: 88,
     classes: [4, 0],
   },
 
-  // Rate limits and throttling, of connections, messages or recipients.
+  // Rate limits and throttling, of connections, messages or recipients. Counting the sender's
+  // connections is a rate limit even when the reply also says "busy" (the guide, rule 2).
+  {
+    name: 'too many connections or messages per connection',
+    keys: ['too', 'max', 'maximum', 'thread', 'concurrent', 'messages', 'message', 'connection', 'frequency'],
+    pattern:
+      /\btoo many (?:\w+ ){0,2}(?:connections|sessions|connects)\b|\b(?:max|maximum) (?:number of )?(?:messages?|mails?) per (?:connection|session)\b|\bmessages? per connection\b|\bthread limit\b|\b(?:maximum|max) (?:number of )?concurrent\b|\bconcurrent connections?\b(?: per| limit| from|.{0,40}\bexceeded)|\bconnection (?:rate|frequency) (?:limit|limited)|\bfrequency limited\b/i,
+    category: 'rate_limit',
+    weight: 88,
+  },
   {
     name: 'rate limit or throttling',
+    keys: [
+      'rate',
+      'ratelimit',
+      'ratelimited',
+      'throttl',
+      'throttled',
+      'throttling',
+      'too',
+      'sent',
+      'over',
+      'overlimit',
+      'at',
+      'maximum',
+      'max',
+      'sending',
+      'frequency',
+      'exceed',
+      'exceeded',
+      'exceeds',
+      'hourly',
+      'daily',
+      'peak',
+      'relay',
+      'message',
+      'connection',
+      'recipient',
+      'session',
+      'limit',
+      'limits',
+      'please',
+      'messages',
+      'emails',
+      'mails',
+      'recipients',
+      'connections',
+      'slow',
+      'sender',
+      'denial',
+      'dos',
+      'try',
+      'per',
+      'excessive',
+      'has',
+      'received',
+    ],
     pattern:
-      /\brate[\s-]?limit|\bratelimit|\bthrottl|\btoo many (?:\w+ ){0,2}(?:connections|sessions|messages|mails?|e-?mails|recipients|rcpts?|recent|connects|requests|deliveries|transactions|hosts)\b|\bsent (?:too|to) many\b|\btoo much (?:mail|e-?mail|traffic)\b|\bsender rate\b|\bover ?limit\b|\btoo (?:fast|quickly|frequent(?:ly)?)\b|\bat a rate that\b|\b(?:maximum|max) (?:sending|connection|message) rate|\bsending rate\b|\bfrequency limit|\bexceed(?:ed|s)? the (?:max|maximum) number|\b(?:max|maximum) (?:number of )?(?:connections|concurrent)|\b(?:hourly|daily|peak|sending|relay|message|connection|recipient|session) (?:\w+ ){0,2}limits? (?:exceeded|reached|hit)|\blimit (?:exceeded|reached) for (?:customer|user|sender|domain|ip)|\bplease (?:try again )?slower|\blimits? (?:for|on) (?:how many|the number of)|\b(?:messages|e-?mails|mails|recipients|connections) (?:\w+ ){0,3}per (?:hour|day|minute|second)\b|\bslow down\b|\bdenial of service\b|\bDoS\b|try again later, closing connection|per-domain connection limit/i,
+      /\brate[ -]?limit|\bratelimit|\bthrottl|\btoo many (?:\w+ ){0,2}(?:connections|sessions|messages|mails?|e-?mails|recipients|rcpts?|recent|connects|requests|deliveries|transactions|hosts)\b|\bsent (?:too|to) many\b|\btoo much (?:mail|e-?mail|traffic)\b|\bsender rate\b|\bover ?limit\b|\btoo (?:fast|quickly|frequent(?:ly)?)\b|\bat a rate that\b|\b(?:maximum|max) (?:sending|connection|message) rate|\bsending rate\b|\bfrequency limit|\bexceed(?:ed|s)? the (?:max|maximum) number|\b(?:hourly|daily|peak|sending|relay|message|connection|recipient|session) (?:\w+ ){0,2}limits? (?:exceeded|reached|hit)|\blimit (?:exceeded|reached) for (?:customer|user|sender|domain|ip)|\bplease (?:try again )?slower|\blimits? (?:for|on) (?:how many|the number of)|\b(?:messages|e-?mails|mails|recipients|connections) (?:\w+ ){0,3}per (?:hour|day|minute|second)\b|\bslow down\b|\bdenial of service\b|\bDoS\b|\btry again later, closing connection|\bper-domain connection limit|\bexcessive (?:volume|rate|traffic)\b|\bhas exceeded (?:their|its|the|permitted)? ?(?:permitted )?limits?\b|\bexceeded (?:their|its) limit\b|\breceived too much\b/i,
     category: 'rate_limit',
     weight: 83,
   },
   // AOL / Yahoo vendor codes: T = throttled, B = blocked for reputation or complaints.
-  { name: 'AOL throttling code', pattern: /\b(?:DYN|RLY):T\d\b/, category: 'rate_limit', weight: 90 },
+  {
+    name: 'AOL throttling code',
+    keys: ['dyn', 'rly'],
+    pattern: /\b(?:DYN|RLY):T\d\b/,
+    category: 'rate_limit',
+    weight: 90,
+  },
   {
     name: 'Yahoo / AOL reputation codes',
-    pattern: /\[(?:TS\d+|TSS\d+|GL\d+|PH\d+)\]|\b(?:RLY|HVU|RTR):(?:B\d|BL|NW)\b/,
+    keys: ['ts', 'tss', 'gl', 'ph', 'rly', 'hvu', 'rtr', 'deferred'],
+    pattern: /\[(?:TS\d+|TSS\d+|GL\d+|PH\d+)\]|\b(?:RLY|HVU|RTR):(?:B\d|BL|NW)\b|\bdeferred - 4\.16\.5\d\b/,
     category: 'policy_reputation',
     weight: 90,
   },
 
-  // Connections that failed, timed out or were dropped.
+  // Connections that failed, timed out or were dropped, and TLS that could not be set up with the
+  // destination (the guide, rule 8).
+  {
+    name: 'secure channel to the destination failed',
+    keys: ['dane', 'tlsa', 'certificate', 'must', 'starttls'],
+    pattern:
+      /\bdane\b|\btlsa\b|\bcertificate[- ](?:host[- ]mismatch|expired)|\bmust support tls\b|\bstarttls-not-supported\b/i,
+    category: 'connection',
+    weight: 93,
+  },
   {
     name: 'connection failed or dropped',
+    keys: [
+      'connection',
+      'timed',
+      'time',
+      'timeout',
+      'timedout',
+      'reset',
+      'closed',
+      'can',
+      'cannot',
+      'could',
+      'couldn',
+      'unable',
+      'wasn',
+      'failed',
+      'lost',
+      'broken',
+      'no',
+      'network',
+      'host',
+      'try',
+      'tls',
+      'did',
+      'requests',
+    ],
     pattern:
-      /\bconnection\b[^.;]{0,30}\b(?:timed? ?out|timeout|reset|closed|lost|dropped|expired|aborted|broken|failed|interrupted|refused by)\b|\b(?:timed? ?out|timeout|reset by peer|closed abruptly)\b[^.;]{0,30}\bconnection\b|\b(?:can'?t|cannot|could ?n[o']t|unable to|wasn'?t able to|failed to) (?:\w+ ){0,2}(?:connect|establish)|\blost connection\b|\bbroken pipe\b|\bno route to host\b|\bnetwork (?:is )?unreachable\b|\bhost unreachable\b|\breset by peer\b|\btry reconnecting\b|\btls (?:handshake|negotiation) failed/i,
+      /\bconnection\b[^.;]{0,30}\b(?:timed? ?out|timeout|reset|closed|lost|dropped|expired|aborted|broken|failed|interrupted|refused by)\b|\b(?:timed? ?out|timeout|reset by peer|closed abruptly)\b[^.;]{0,30}\bconnection\b|\b(?:can'?t|cannot|could ?n[o']t|unable to|wasn'?t able to|failed to) (?:\w+ ){0,2}(?:connect|establish|contact)\b|\blost connection\b|\bbroken pipe\b|\bno route to host\b|\bnetwork (?:is )?unreachable\b|\bhost unreachable\b|\breset by peer\b|\btry reconnecting\b|\btls (?:handshake|negotiation) failed|\bdid not accept our requests? to connect\b|\bconnection refused\b/i,
     category: 'connection',
     weight: 80,
   },
 
   // Content: spam verdicts, viruses, attachments, malformed or non-compliant messages.
   {
-    name: 'message judged spam or malicious',
+    name: 'message content or links judged suspicious',
+    keys: ['nature', 'content', 'links'],
+    pattern: /\bnature of the content\b|\bcontent and\/or the links\b|\blinks within\b/i,
+    category: 'content_rejected',
+    weight: 92,
+  },
+  {
+    name: 'From header missing, duplicated or malformed; too many attachments',
+    keys: [
+      'blank',
+      'empty',
+      'missing',
+      'invalid',
+      'multiple',
+      'as',
+      'from',
+      'addresses',
+      'duplicate',
+      'number',
+    ],
     pattern:
-      /\bspam (?:content|message|detected|filter|signature|score|mail|e-?mail)|(?:considered|classified|detected|identified|judged|flagged|marked|recognized)(?: to be| as)? (?:as )?(?:spam|junk|bulk|unsolicited)|\blikely (?:spam|unsolicited|junk)|\b(?:rejected|refused|blocked|quarantined) as (?:spam|junk|bulk)|\blooks like spam\b|\bcontent judged|spam ?signature|\bspam points\b|\bspam or virus|\bvirus\b|\bmalware\b|\binfected\b|\bphishing\b|\b(?:probability|likelihood) of (?:spam|junk)|\bspam (?:probability|likelihood)|\bspam detected\b|\bblocked due to spam content\b|\bmessage (?:content )?(?:rejected|refused) (?:as|because|due to) (?:spam|content)/i,
+      /\b(?:blank|empty|missing|invalid|multiple) from:? (?:header|address)|\bas a from:? address|\bfrom:? (?:header|domain) (?:is|missing|not)\b|\baddresses in (?:the )?from:?|\bduplicate (?:header|subject|from)|\bmultiple (?:subject|from|date|message-id) headers?\b|\bduplicate headers?\b|\bnumber of attachments\b/i,
+    category: 'content_rejected',
+    weight: 91,
+  },
+  {
+    name: 'message judged spam or malicious',
+    keys: [
+      'spam',
+      'considered',
+      'classified',
+      'classification',
+      'detected',
+      'identified',
+      'judged',
+      'flagged',
+      'marked',
+      'recognized',
+      'likely',
+      'rejected',
+      'refused',
+      'blocked',
+      'quarantined',
+      'looks',
+      'content',
+      'virus',
+      'malware',
+      'infected',
+      'phishing',
+      'probability',
+      'likelihood',
+      'message',
+      'suspicion',
+      'spamsignature',
+      'suspected',
+      'due',
+      'probable',
+      'bulk',
+      'appears',
+      'unsolicited',
+      'ube',
+    ],
+    pattern:
+      /\bspam (?:content|message|detected|filter|signature|score|mail|e-?mail|classification|pattern|block)|\b(?:considered|classified|detected|identified|judged|flagged|marked|recognized)(?: to be| as)? (?:as )?(?:spam|junk|bulk|unsolicited)|\blikely (?:spam|unsolicited|junk)|\b(?:rejected|refused|blocked|quarantined) as (?:spam|junk|bulk)|\blooks like spam\b|\bcontent judged|\bspam ?signature|\bspam points\b|\bspam or virus|\bvirus\b|\bmalware\b|\binfected\b|\bphishing\b|\b(?:probability|likelihood) of (?:spam|junk)|\bspam (?:probability|likelihood)|\bblocked due to spam content\b|\bmessage (?:content )?(?:rejected|refused) (?:as|because|due to) (?:spam|content)|\b(?:suspicion|suspected) of spam\b|\bdue to spam\b|\bprobable spam\b|\bbulk (?:mail|email)\b|\bappears? (?:to be )?(?:unsolicited|similar to spam)|\bUBE\b/i,
     category: 'content_rejected',
     weight: 78,
   },
   {
     name: 'message content, headers or attachments not accepted',
+    keys: [
+      'attachment',
+      'attachments',
+      'file',
+      'malformed',
+      'header',
+      'headers',
+      'message',
+      'content',
+      'mail',
+      'rfc',
+      'bad',
+      'bit',
+      'binary',
+      'prohibited',
+      'not',
+    ],
     pattern:
-      /\battachments?\b|\bfile types?\b|\bmalformed\b|\bheaders?\b|\bmessage-id\b|\bcontent (?:denied|rejected|refused|filter|polic(?:y|ies)|not (?:allowed|accepted))|\bmail content\b|\brfc[\s-]?5322\b(?!\)? in this)|\bbad (?:message|mime) (?:format|structure)|\b(?:8-?bit|binary) (?:data|content) not accepted|\bprohibited (?:content|attachment)/i,
+      /\battachments?\b|\bfile types?\b|\bmalformed\b|\bheaders?\b|\bmessage-id\b|\bcontent (?:denied|rejected|refused|filter|polic(?:y|ies)|not (?:allowed|accepted))|\bmail content\b|\brfc[ -]?5322\b(?!\)? in this)|\bbad (?:message|mime) (?:format|structure)|\bprohibited (?:content|attachment)|\bnot rfc[ -]?(?:5322|2822|822)? ?compliant\b/i,
     category: 'content_rejected',
     weight: 75,
+  },
+  {
+    name: '8-bit or binary data not accepted',
+    keys: ['bit', 'binary'],
+    pattern: /\b(?:8-?bit|binary) (?:data|content) not accepted/i,
+    category: 'content_rejected',
+    weight: 75,
+  },
+  {
+    name: 'spam, without more',
+    keys: ['spam'],
+    pattern: /\bspam\b/i,
+    category: 'content_rejected',
+    weight: 62,
   },
 
   // Permanent failures of another kind: size, loops, relaying, protocol, syntax.
   {
     name: 'no valid recipients left in the transaction',
+    keys: ['no'],
     pattern: /\bno valid recipients\b/i,
     category: 'other_permanent',
     weight: 88,
   },
   {
-    name: 'message too large',
+    name: 'address or hostname not fully qualified, or malformed',
+    keys: ['need', 'fully', 'invalid', 'single', 'x', 'helo'],
     pattern:
-      /\bmessage (?:size|length)\b|\bsize (?:limit|exceeds|exceeded)|\btoo (?:big|large)\b|\bexceeds? (?:\w+ ){0,3}size|\bexceeded (?:\w+ ){0,3}size|\bsizelimit\b|\brecipsizelimit\b|\bmaximum (?:message )?size\b/i,
+      /\bneed fully[- ]qualified\b|\bfully[- ]qualified (?:address|hostname|domain) (?:required|needed)|\binvalid (?:ip )?address\b(?! syntax)|\bsingle label domains?\b|\bx\.400\b|\bhelo command rejected: invalid\b/i,
     category: 'other_permanent',
-    weight: 76,
+    weight: 89,
+  },
+  {
+    name: 'message or header too large',
+    keys: [
+      'message',
+      'size',
+      'sizelimit',
+      'recipsizelimit',
+      'too',
+      'exceed',
+      'exceeds',
+      'exceeded',
+      'maximum',
+      'header',
+      'line',
+      'max',
+    ],
+    pattern:
+      /\bmessage (?:size|length)\b|\bsize (?:limit|exceeds|exceeded)|\btoo (?:big|large|long)\b|\bexceeds? (?:\w+ ){0,3}size|\bexceeded (?:\w+ ){0,3}size|\bsizelimit\b|\brecipsizelimit\b|\bmaximum (?:message |email )?size\b|\bheader (?:value|size)\b|\bexceeds \w+'s limit\b|\bline limit exceeded\b|\bmax message size\b/i,
+    category: 'other_permanent',
+    weight: 80,
   },
   {
     name: 'mail loop',
+    keys: ['loop', 'loops', 'looping', 'mail', 'routing', 'too', 'hop', 'exceeded', 'message', 'agent'],
     pattern:
-      /\bloop(?:s|ing)? detected|\bmail loop|\brouting loop|\btoo many hops|\bhop count|\bexceeded \d+ hops/i,
+      /\bloop(?:s|ing)? detected|\bmail loop|\brouting loop|\btoo many hops|\bhop count|\bexceeded \d+ hops|\bmessage depth exceeded\b/i,
     category: 'other_permanent',
     weight: 80,
   },
   {
     name: 'relaying denied',
+    keys: ['relay', 'relaying', 'unable', 'we', 'not', 'list', 'open', 'insecure', 'this'],
     pattern:
-      /\brelay(?:ing)? (?:access denied|denied|disallowed|not (?:permitted|allowed)|prohibited|refused)|\bunable to relay|\bwe do not relay|\bnot (?:permitted|allowed) to relay|\blist of allowed rcpthosts|\bnot a (?:local|hosted) domain/i,
+      /\brelay(?:ing)? (?:access denied|denied|disallowed|not (?:permitted|allowed)|prohibited|refused)|\bunable to relay|\bwe do not relay|\bnot (?:permitted|allowed|configured) to relay|\blist of allowed rcpthosts|\bnot a (?:local|hosted) domain|\bopen relay (?:is )?not allowed|\binsecure mail relay\b|\bthis system is not configured to relay\b/i,
     category: 'other_permanent',
-    weight: 76,
+    weight: 78,
   },
   {
     name: 'protocol or syntax error',
+    keys: [
+      'protocol',
+      'bad',
+      'syntax',
+      'syntactically',
+      'command',
+      'unrecognized',
+      'not',
+      'invalid',
+      'pipelin',
+      'pipelining',
+      'line',
+      'improper',
+      'need',
+      'helo',
+      'valid',
+      'sender',
+      'only',
+      'mail',
+      'used',
+      'zero',
+      'synchronization',
+    ],
     pattern:
-      /\bprotocol (?:violation|error)|\bbad sequence of commands|\bsyntax error|\bcommand (?:not (?:recognized|implemented)|unrecognized)|\bunrecognized command|\bnot a valid (?:rfc[\s-]?5321 )?address|\binvalid address syntax|\bpipelin|\bline too long/i,
+      /\bprotocol (?:violation|error)|\bbad sequence of commands|\bsyntax error|\bsyntactically invalid\b|\bcommand (?:not (?:recognized|implemented)|unrecognized)|\bunrecognized command|\bnot a valid (?:rfc[ -]?5321 )?address|\binvalid address syntax|\bpipelin|\bline too long|\bimproper (?:sequence|command)|\bneed (?:rcpt|mail|helo|ehlo) command\b|\bhelo or ehlo required\b|\bvalid rcpt command must precede\b|\bsender not yet given\b|\bonly (?:rset|bdat) (?:accepted|permissible)\b|\bmail transaction in progress\b|\bused when not advertised\b|\bzero size for bdat\b|\bsynchronization error\b/i,
     category: 'other_permanent',
-    weight: 76,
+    weight: 78,
   },
 
   // Policy and reputation, in general words.
   {
     name: 'sender reputation',
+    keys: [
+      'reputation',
+      'suspicious',
+      'forgery',
+      'forged',
+      'spoof',
+      'spoofing',
+      'spoofed',
+      'spam',
+      'spammer',
+      'suspected',
+      'user',
+      'complaint',
+      'complaints',
+      'permanently',
+      'retrying',
+    ],
     pattern:
       /\breputation\b|\bsuspicious\b|\bforg(?:ery|ed)\b|\bspoof|\bspam (?:sender|source)|\bspammer|\bsuspected spam|\buser complaints|\bcomplaint rate|\bpermanently deferred|\bretrying will not succeed/i,
     category: 'policy_reputation',
     weight: 86,
   },
   {
+    name: 'open relay sending',
+    keys: ['which', 'is'],
+    pattern: /\bis an open relay\b/i,
+    category: 'policy_reputation',
+    weight: 84,
+  },
+  {
     name: 'not allowed or not authorised to send',
+    keys: [
+      'not',
+      'you',
+      'ip',
+      'host',
+      'network',
+      'client',
+      'sender',
+      'allow',
+      'allowlist',
+      'white',
+      'whitelist',
+      'whitelisted',
+      'safe',
+      'safelist',
+      'service',
+      'connection',
+      'dynamic',
+      'dynamically',
+      'residential',
+      'dial',
+      'dialup',
+      'email',
+      'address',
+      'identities',
+    ],
     pattern:
-      /\bnot (?:allowed|authori[sz]ed|permitted) to (?:send|connect|deliver|relay|mail)|\byou are not allowed\b|\b(?:ip|host|network|client|sender)\b[^.;]{0,20}\bnot (?:allowed|authori[sz]ed|permitted)\b|\b(?:allow|white|safe)[\s-]?list|\bnot accepting (?:connections|mail)|\bservice refus|\bconnection refused\b(?=.{0,40}\b(?:ip|policy|host)\b)|\bdynamic(?:ally)?[\s-](?:assigned )?ip|\bresidential ip|\bdial[\s-]?up\b|\btls required|\bencryption required|\brequire(?:s|d)? (?:a )?(?:secure|tls|encrypted) connection/i,
+      /\bnot (?:allowed|authori[sz]ed|permitted) to (?:send|connect|deliver|mail)|\byou are not allowed\b|\b(?:ip|host|network|client|sender)\b[^.;]{0,20}\bnot (?:allowed|authori[sz]ed|permitted)\b|\b(?:allow|white|safe)[ -]?list|\bnot accepting (?:connections|mail)|\bservice refus|\bconnection refused\b(?=.{0,40}\b(?:ip|policy|host)\b)|\bdynamic(?:ally)?[ -](?:assigned )?ip|\bresidential ip|\bdial[ -]?up\b|\baddress is not verified\b|\bidentities failed\b/i,
     category: 'policy_reputation',
     weight: 80,
   },
   {
     name: 'refused by policy',
+    keys: [
+      'policy',
+      'policies',
+      'rejected',
+      'blocked',
+      'prohibited',
+      'restricted',
+      'denied',
+      'refused',
+      'reject',
+      'local',
+      'administrative',
+      'sender',
+      'access',
+      'compliance',
+      'network',
+    ],
     pattern:
-      /\bpolic(?:y|ies)\b[^.;]{0,30}\b(?:rejection|restrictions?|violation|reasons?|prohibit|error|block)|\b(?:rejected|blocked|prohibited|restricted|denied|refused|reject)\b[^.;]{0,15}\b(?:by|due to|per|for|under)\b[^.;]{0,25}\bpolic(?:y|ies)|\blocal policy\b|\badministrative prohibition\b|\bprohibited\b|\bsender (?:address )?(?:rejected|blocked|denied)|\baccess denied\b|\brejected by (?:the )?recipients?\b|\bcompliance\b|\bnetwork not allowed\b/i,
+      /\bpolic(?:y|ies)\b[^.;]{0,30}\b(?:rejection|restrictions?|violation|reasons?|prohibit|error|block)|\b(?:rejected|blocked|prohibited|restricted|denied|refused|reject) (?:by|due to|per|for|under) (?:[a-z0-9.'-]+ ){0,3}polic(?:y|ies)|\blocal policy\b|\badministrative prohibition\b|\bprohibited\b|\bsender (?:address )?(?:rejected|blocked|denied)|\baccess denied\b|\brejected by (?:the )?recipients?\b|\bcompliance\b|\bnetwork not allowed\b/i,
     category: 'policy_reputation',
     weight: 72,
   },
-  { name: 'about the content', pattern: /\bcontent\b/i, category: 'content_rejected', weight: 65 },
-  { name: 'blocked, without a reason', pattern: /\bblocked\b/i, category: 'policy_reputation', weight: 60 },
+  {
+    name: 'about the content',
+    keys: ['content'],
+    pattern: /\bcontent\b/i,
+    category: 'content_rejected',
+    weight: 65,
+  },
+  {
+    name: 'blocked, without a reason',
+    keys: ['blocked'],
+    pattern: /\bblocked\b/i,
+    category: 'policy_reputation',
+    weight: 60,
+  },
+  // A DSN after the queue lifetime with no cause named: the sender gave up (the guide, rule 17).
+  {
+    name: 'message expired in the queue',
+    keys: ['message', 'queue', 'mail', 'expired'],
+    pattern: /\b(?:message|queue|mail) (?:has )?expired\b|\bexpired\b/i,
+    category: 'other_permanent',
+    weight: 57,
+  },
 
   // A bare deferral with no reason: what greylisters send (they hide the reason on purpose), at
   // RCPT or DATA with 450/451, or as text handed to their MTA. Not 421/452/454 (closing the
   // connection, system storage, TLS/auth), and not when the code says system trouble (X.3.x).
   {
     name: 'bare deferral (greylisting-style)',
+    keys: ['try', 'please', 'temporary', 'temporarily', 'deferred', 'resend'],
     pattern:
-      /\btry (?:again |it )?later\b|\btry later\b|\btry again in\b|\bplease (?:try again|retry|resend)\b|\btemporar(?:y|ily) (?:failure|error|denied|deferred|rejected|refused|blocked)\b|\bdeferred\b|\bresend (?:e-?mail |it |the message )?(?:shortly|later)/i,
+      /\btry (?:again |it )?later\b|\btry later\b|\btry again in\b|\bplease (?:try again|retry|resend)\b|\btemporar(?:y|ily) (?:denied|deferred|rejected|refused|blocked)\b|\bdeferred\b|\bresend (?:e-?mail |it |the message )?(?:shortly|later)/i,
     category: 'greylisting',
     weight: 55,
     basics: [0, 450, 451],
     unlessEnhanced: /^4\.3\./,
   },
-  // Postgrey answers 450 4.2.0 (not 4.7.1: an Exchange workaround); other 4.2.0 uses are rare.
-  {
-    name: '450/451 with 4.2.0',
-    pattern: /(?:)/,
-    category: 'greylisting',
-    weight: 52,
-    basics: [450, 451],
-    onlyEnhanced: /^4\.2\.0$/,
-  },
   {
     name: 'mailbox unavailable (RFC 5321 550 text)',
+    keys: ['mailbox', 'requested'],
     pattern: /\bmailbox unavailable\b|\brequested action not taken: mailbox/i,
     category: 'recipient_unknown',
     weight: 55,
@@ -380,21 +957,24 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'bare busy (RFC 5321 450: mailbox busy)',
+    keys: ['busy'],
     pattern: /\bbusy\b/i,
     category: 'mailbox_busy',
     weight: 58,
     basics: [450],
   },
-  { name: 'bare busy', pattern: /\bbusy\b/i, category: 'server_busy', weight: 56 },
+  { name: 'bare busy', keys: ['busy'], pattern: /\bbusy\b/i, category: 'server_busy', weight: 56 },
   // A processing timeout on the receiver (not a network one: those name the connection).
   {
     name: 'processing timeout',
+    keys: ['timed', 'time', 'timeout', 'timedout'],
     pattern: /\btimed? ?out\b|\btimeout\b/i,
     category: 'server_busy',
     weight: 40,
   },
   {
     name: 'service unavailable',
+    keys: ['service'],
     pattern: /\bservice (?:temporarily |currently )?(?:unavailable|not available)/i,
     category: 'server_busy',
     weight: 35,
@@ -403,14 +983,14 @@ export const TEXT_RULES: readonly TextRule[] = [
 ];
 
 /**
+ * Code-only rule: Postgrey answers 450 4.2.0 (not 4.7.1: an Exchange workaround), so a 450/451
+ * with 4.2.0 and no stronger text is read as greylisting.
+ */
+export const GREYLISTING_CODE = { basics: [450, 451], enhanced: '4.2.0', weight: 52 } as const;
+
+/**
  * Phrases saying the sending side has given up (a DSN after the queue lifetime): not transient,
  * whatever the code class of the last attempt said.
  */
-export const GAVE_UP_PATTERNS: readonly RegExp[] = [
-  /\bnot going to try again\b/i,
-  /\b(?:message|mail) (?:has )?expired\b/i,
-  /\bin the queue too long\b/i,
-  /\bgiving up\b/i,
-  /\bretry (?:timeout|time) exceeded\b/i,
-  /\bretrying will not succeed\b/i,
-];
+export const GAVE_UP_PATTERN =
+  /\bnot going to try again\b|\b(?:message|mail|queue) (?:has )?expired\b|\bin the queue too long\b|\bgiving up\b|\bretry (?:timeout|time) exceeded\b|\bretrying will not succeed\b/i;

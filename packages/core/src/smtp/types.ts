@@ -1,4 +1,8 @@
-/** The fourteen categories of SMTP replies (docs/failure-taxonomy.md, "SMTP replies"). */
+/**
+ * The categories of SMTP replies: `accepted` for a 2xx, then the fourteen failure categories
+ * (docs/failure-taxonomy.md, "SMTP replies"); docs/smtp-labelling-guide.md says how neighbouring
+ * ones are told apart.
+ */
 export const SMTP_REPLY_CATEGORIES = [
   'greylisting',
   'rate_limit',
@@ -14,6 +18,7 @@ export const SMTP_REPLY_CATEGORIES = [
   'blocklisted',
   'other_transient',
   'other_permanent',
+  'accepted',
 ] as const;
 
 export type SmtpReplyCategory = (typeof SMTP_REPLY_CATEGORIES)[number];
@@ -24,8 +29,9 @@ export interface SmtpReplyClassification {
   readonly basic: number;
   /** The RFC 3463 enhanced status code (`4.2.0`), when present. */
   readonly enhanced?: string;
+  /** What the reply means for the sender; `accepted` for a 2xx. */
   readonly category: SmtpReplyCategory;
-  /** Whether a sender should retry later. */
+  /** Whether a sender should retry later (false for a 2xx: there is nothing to retry). */
   readonly transient: boolean;
   /** The reply's text without codes, continuation lines joined by a space. */
   readonly text: string;
@@ -33,4 +39,10 @@ export interface SmtpReplyClassification {
   readonly explanation: string;
   /** One plain-language sentence: what the sender should do. */
   readonly advice: string;
+  /** The delay the server asks for before a retry, in ms, when the text states one ("try again in 5 minutes"). */
+  readonly retryAfterMs?: number;
+  /** The receiving system, when the reply identifies it (`Microsoft 365 / Outlook.com`, `Gmail`, `Mimecast`…). */
+  readonly system?: string;
+  /** The blocklist the reply names (`Spamhaus ZEN`, `SpamCop`, `Barracuda BRBL`…). */
+  readonly blocklist?: string;
 }
