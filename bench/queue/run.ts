@@ -10,6 +10,7 @@ import { redis } from '@mailover/redis';
 import { type Sandbox, startSandbox } from '@mailover/sandbox';
 import { sendgrid } from '@mailover/sendgrid';
 import pg from 'pg';
+import { deleteKeys } from '../../test/multi-instance/redis-admin.js';
 import { median, round, writeResults } from '../overhead/results.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -174,6 +175,7 @@ for (const backend of backends) {
   rows.push(await measure(sandbox, backend));
 }
 await sandbox.close();
+if (backends.some((backend) => backend.name.startsWith('BullMQ'))) await deleteKeys(REDIS, run);
 if (backends.some((backend) => backend.name.startsWith('pg-boss'))) {
   const admin = new pg.Client({ connectionString: DATABASE });
   await admin.connect();

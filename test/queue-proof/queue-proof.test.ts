@@ -9,6 +9,7 @@ import { type Sandbox, startSandbox } from '@mailover/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dropSchemas, findDatabase, uniqueSchema } from '../../packages/postgres/test/database.js';
 import { findRedis, uniqueName } from '../../packages/redis/test/redis-server.js';
+import { deleteKeys } from '../multi-instance/redis-admin.js';
 import { type BackendConfig, buildMailer, type MailerConfig } from './backend.js';
 import { sendFromProcess, startWorker, type WorkerProcess } from './harness.js';
 
@@ -18,6 +19,8 @@ if ('skip' in database) console.warn(`queue proof on PostgreSQL skipped: ${datab
 if ('skip' in redisTarget) console.warn(`queue proof on Redis skipped: ${redisTarget.skip}`);
 
 const runSchema = uniqueSchema('proof');
+/** Every Redis key prefix this run used, deleted at the end (the Redis is shared). */
+const redisPrefixes = new Set<string>();
 const backends: { name: string; available: boolean; make: (label: string) => BackendConfig }[] = [
   {
     name: 'PostgreSQL (pg-boss)',
@@ -31,11 +34,11 @@ const backends: { name: string; available: boolean; make: (label: string) => Bac
   {
     name: 'Redis (BullMQ)',
     available: !('skip' in redisTarget),
-    make: (label) => ({
-      kind: 'redis',
-      url: 'url' in redisTarget ? redisTarget.url : '',
-      prefix: uniqueName(`proof-${label}`),
-    }),
+    make: (label) => {
+      const prefix = uniqueName(`proof-${label}`);
+      redisPrefixes.add(prefix);
+      return { kind: 'redis', url: 'url' in redisTarget ? redisTarget.url : '', prefix };
+    },
   },
 ];
 
@@ -46,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox.close();
   if ('connectionString' in database) await dropSchemas(database.connectionString, runSchema);
+  if ('url' in redisTarget) for (const prefix of redisPrefixes) await deleteKeys(redisTarget.url, prefix);
   if ('stop' in redisTarget) await redisTarget.stop();
 });
 beforeEach(() => {

@@ -2,17 +2,18 @@
  * Private database servers for the restart tests, on ports of their own (the shared ones are never
  * touched): a PostgreSQL cluster in a temporary directory (run as the `postgres` user when this
  * process is root, as PostgreSQL refuses root), and a redis-server with AOF (`appendfsync always`),
- * so that what was acknowledged survives a kill.
+ * so that what was acknowledged survives a crash.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ping } from '../../packages/redis/test/redis-server.js';
+import { freePort } from '../../packages/redis/test/redis-server.js';
+import { startPersistentRedis } from '../multi-instance/redis-admin.js';
 
 export interface PrivateServer {
   readonly url: string;
-  /** Kill the server (SIGKILL for Redis, an immediate shutdown for PostgreSQL): no clean stop. */
+  /** Stop the server at once (SHUTDOWN NOSAVE for Redis, an immediate shutdown for PostgreSQL). */
   crash(): Promise<void>;
   /** Start it again on the same port and data. */
   start(): Promise<void>;
@@ -92,52 +93,8 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   };
 }
 
-export async function startPrivateRedis(): Promise<PrivateServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'mailover-redis-'));
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--save',
-        '',
-      ],
-      { stdio: 'ignore' },
-    );
-    for (let tries = 0; tries < 100; tries++) {
-      if (await ping('127.0.0.1', port, 200)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`redis-server did not start on port ${port}`);
-  };
-  const crash = async () => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGKILL');
-    });
-  };
-  await start();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    crash,
-    start,
-    async remove() {
-      await crash();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** A redis-server of the test's own with AOF (`appendfsync always`) and a password, crashed by SHUTDOWN NOSAVE. */
+export async function startPrivateRedis(password: string): Promise<PrivateServer> {
+  const server = await startPersistentRedis(password);
+  return { url: server.url, crash: server.shutdown, start: server.start, remove: server.destroy };
 }
