@@ -32,9 +32,16 @@ const BENCHMARKS: readonly Benchmark[] = [
     nodeFlags: ['--expose-gc', ...DIST_FLAGS],
     dist: true,
   },
+  {
+    name: 'overhead-otel',
+    script: 'bench/overhead/otel.ts',
+    nodeFlags: ['--expose-gc', ...DIST_FLAGS],
+    dist: true,
+  },
   { name: 'throughput', script: 'bench/throughput/run.ts', nodeFlags: SOURCE_FLAGS },
   { name: 'webhooks', script: 'bench/webhooks/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'memory', script: 'bench/memory/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
+  { name: 'suppression', script: 'bench/suppression/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'greylisting', script: 'bench/greylisting/run.ts', nodeFlags: SOURCE_FLAGS },
   { name: 'classify', script: 'bench/classify/run.ts', nodeFlags: SOURCE_FLAGS },
   { name: 'queue', script: 'bench/queue/run.ts', nodeFlags: SOURCE_FLAGS },
@@ -129,6 +136,43 @@ function markdownSummary(): string {
           ),
         ) +
         `\n\nµs of client CPU per message (medians), ${overhead.packages}.`,
+    );
+  }
+  const otel = read('overhead-otel');
+  if (otel) {
+    sections.push(
+      '### Overhead of @mailover/otel\n\n' +
+        table(
+          [
+            'provider',
+            'SDK direct',
+            'mailer.send, off',
+            'mailer.send, on',
+            'on − off, µs',
+            'on / off',
+            '95 % interval',
+            'off / SDK',
+          ],
+          otel.rows.map(
+            (row: {
+              provider: string;
+              microsPerMessage: Record<string, number>;
+              instrumentationMicrosPerMessage: number;
+              onOverOff: { ratio: number; interval95: number[] };
+              offOverSdk: { ratio: number };
+            }) => [
+              row.provider,
+              row.microsPerMessage.sdk,
+              row.microsPerMessage.off,
+              row.microsPerMessage.on,
+              row.instrumentationMicrosPerMessage,
+              row.onOverOff.ratio,
+              `${row.onOverOff.interval95[0]}–${row.onOverOff.interval95[1]}`,
+              row.offOverSdk.ratio,
+            ],
+          ),
+        ) +
+        `\n\nµs of client CPU per message (medians), ${otel.packages}.`,
     );
   }
   const startup = read('startup');

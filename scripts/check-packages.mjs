@@ -234,7 +234,8 @@ async function checkConsumer(tarballs) {
     const untar = await capture('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
     if (!untar.ok) fail(name, 'consumer', untar.output);
     const manifest = readJson(join(target, 'package.json'));
-    for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    // Peer dependencies too: the consumer installs them itself (@mailover/otel's @opentelemetry/api).
+    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
       if (tarballs.some((other) => other.name === dependency)) continue;
       const installed = join(dir, 'node_modules', dependency);
       if (existsSync(installed)) link(dependency, realpathSync(installed));

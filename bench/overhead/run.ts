@@ -8,27 +8,10 @@
 import { createMailer, NEVER_ABORTED } from '@mailover/core';
 import { normalizeMessage } from '@mailover/core/message';
 import type { SandboxProviderKind } from '@mailover/sandbox';
-import { pinThisProcess, type SandboxProcess, startSandboxProcess } from '../throughput/sandbox-process.js';
-import { adapterFor, benchMessage, PROVIDER_KINDS, rawSenderFor } from './fixtures.js';
-import { bootstrapMedianInterval, cpuMicros, median, round, writeResults } from './results.js';
-
-const QUICK = process.env.BENCH_QUICK === '1';
-// JIT tiers settle only after thousands of calls; a short warm-up flatters whichever side ran more code.
-const WARMUP = QUICK ? 300 : 2_000;
-// Many short rounds rather than a few long ones: this machine's speed drifts (a shared VM: the SDK
-// alone measured anywhere from 0.45 to 2.2 ms a send across runs), so the sides of one round must
-// run close together in time; a round that a GC or a noisy neighbour hits is one sample of many,
-// and the median (with its bootstrap interval) shows how sure the ratio is.
-const ROUNDS = QUICK ? 30 : 240;
-const BLOCK = 10;
-
-type Send = () => Promise<unknown>;
-
-async function cpuPerMessage(send: Send, count: number): Promise<number> {
-  const start = cpuMicros();
-  for (let index = 0; index < count; index++) await send();
-  return (cpuMicros() - start) / count;
-}
+import type { SandboxProcess } from '../throughput/sandbox-process.js';
+import { adapterFor, benchMessage, rawSenderFor } from './fixtures.js';
+import { bootstrapMedianInterval, median, round, writeResults } from './results.js';
+import { BLOCK, everyProvider, ROUNDS, type Send, sampleInTurns } from './sampling.js';
 
 /**
  * The sides, cheapest first. The middle two split the difference: `sdk + normalizeMessage` is the
@@ -58,19 +41,7 @@ async function compare(kind: SandboxProviderKind, sandbox: SandboxProcess) {
       }),
     'mailer.send': () => mailer.send(benchMessage()),
   };
-  for (const side of SIDES) await cpuPerMessage(sends[side], WARMUP);
-  // Start from a clean heap, so no earlier provider's garbage is collected on this one's time. No
-  // forced GC between blocks: a full GC leaves sweeping to background threads whose CPU lands on the
-  // next block (it doubled the SDK's reading, 370 → 760 µs a send), and collecting what each side
-  // allocates is part of what that side costs.
-  global.gc?.();
-  const samples = Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>;
-  for (let round = 0; round < ROUNDS; round++) {
-    // Forward, then backward: drift in the machine's speed falls on every side alike.
-    for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
-      samples[side].push(await cpuPerMessage(sends[side], BLOCK));
-    }
-  }
+  const samples = await sampleInTurns(SIDES, sends);
   await mailer.close();
   const ratios = samples['mailer.send'].map((value, index) => value / samples.sdk[index]!);
   const microsPerMessage = Object.fromEntries(
@@ -93,16 +64,7 @@ async function compare(kind: SandboxProviderKind, sandbox: SandboxProcess) {
   };
 }
 
-// Client and sandbox on CPUs of their own: neither steals the other's core mid-measurement.
-const pinned = pinThisProcess(0);
-const sandbox = await startSandboxProcess(pinned ? { pinTo: 1 } : {});
-const rows = [];
-for (const kind of PROVIDER_KINDS) {
-  const row = await compare(kind, sandbox);
-  console.log(JSON.stringify(row));
-  rows.push(row);
-}
-await sandbox.close();
+const { rows, pinned } = await everyProvider(compare);
 const path = writeResults('overhead', {
   method:
     'process.cpuUsage() (user + system) of the client process per message, sequential sends, warmed up; ' +

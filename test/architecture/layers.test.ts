@@ -26,6 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['contract', 'config'],
   greylisting: ['contract', 'store', 'message-types'],
   webhooks: ['contract'],
+  suppression: ['contract', 'config', 'message', 'message-types', 'store', 'smtp-types'],
   engine: [
     'contract',
     'config',
@@ -36,6 +37,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'webhooks',
     'smtp',
     'smtp-types',
+    'suppression',
   ],
   testing: [
     'contract',
@@ -48,6 +50,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp',
     'smtp-types',
     'engine',
+    'suppression',
   ],
   entry: [
     'contract',
@@ -61,6 +64,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp-types',
     'engine',
     'testing',
+    'suppression',
   ],
 };
 

@@ -1,12 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMailer, type Mailer } from '@mailover/core';
-import { mailgun } from '@mailover/mailgun';
-import { postmark } from '@mailover/postmark';
 import { buildWebhook, type Sandbox, type SandboxProviderKind, startSandbox } from '@mailover/sandbox';
-import { sendgrid } from '@mailover/sendgrid';
-import { ses } from '@mailover/ses';
 import fc from 'fast-check';
+import { sandboxProviders } from './sandbox-providers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const KINDS: SandboxProviderKind[] = ['sendgrid', 'ses', 'mailgun', 'postmark'];
@@ -27,27 +24,8 @@ beforeAll(async () => {
       stepMs: 15,
     },
   });
-  const { endpoints, credentials, webhooks } = sandbox;
   mailer = createMailer({
-    providers: [
-      sendgrid({
-        apiKey: credentials.sendgrid.apiKey,
-        endpoint: endpoints.sendgrid,
-        ...webhooks.adapterOptions.sendgrid,
-      }),
-      ses({
-        region: credentials.ses.region,
-        credentials: credentials.ses,
-        endpoint: endpoints.ses,
-        ...webhooks.adapterOptions.ses(),
-      }),
-      mailgun({ ...credentials.mailgun, endpoint: endpoints.mailgun, ...webhooks.adapterOptions.mailgun }),
-      postmark({
-        serverToken: credentials.postmark.serverToken,
-        endpoint: endpoints.postmark,
-        ...webhooks.adapterOptions.postmark,
-      }),
-    ],
+    providers: sandboxProviders(sandbox),
   });
   handler = (request, response) => {
     const kind = (request.url ?? '').split('/').pop() ?? '';

@@ -8,6 +8,7 @@ export const USAGE = `Usage:
   mailover doctor <domain> [--json] [--resolver host:port] [--providers sendgrid,ses,mailgun,postmark,smtp]
                   [--dkim provider=selector,…] [--return-path provider=domain] [--sending-domain mg.domain]
                                              can each provider send as <domain>? (exit 1 on a failure)
+  mailover suppressions <command> --store <url>   the suppression list of a running store (see: mailover suppressions help)
 
 Examples:
   mailover explain "450 4.2.0 <ada@example.edu>: Recipient address rejected: Greylisted"
@@ -41,6 +42,10 @@ export async function main(
   }
   if (command === 'explain') return explain(rest, json, output);
   if (command === 'doctor') return doctor(rest, json, output, env);
+  if (command === 'suppressions') {
+    const { suppressionsCommand } = await import('./suppressions.js');
+    return suppressionsCommand(rest, json, output);
+  }
   if (command === 'sandbox') {
     const { main: sandboxMain } = await import('@mailover/sandbox/cli');
     try {

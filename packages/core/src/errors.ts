@@ -1,5 +1,5 @@
 import type { FailureCode } from './failures.js';
-import type { SendAttempt } from './send-result.js';
+import type { SendAttempt, SuppressedRecipient } from './send-result.js';
 
 const MARKER = Symbol.for('mailover.error');
 
@@ -81,6 +81,8 @@ export class SendError extends MailoverError {
     readonly messageId: string,
     /** True when an attempt may have been accepted despite the failure (a duplicate is possible). */
     readonly possiblyDelivered: boolean,
+    /** Recipients left out because they are suppressed (code `recipient_suppressed`: all of them). */
+    readonly suppressed: readonly SuppressedRecipient[] = [],
   ) {
     super(message);
   }

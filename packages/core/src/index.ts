@@ -34,6 +34,20 @@ export {
   networkOf,
 } from './greylisting/detector.js';
 export type { WebhookEndpoint, WebhookOutcome, WebhookReport } from './webhooks/handler.js';
+export {
+  EVERY_STREAM,
+  type ListSuppressionsOptions,
+  SUPPRESSION_REASONS,
+  type Suppression,
+  type SuppressionInput,
+  type SuppressionPage,
+  type SuppressionReason,
+} from './suppression/types.js';
+export { type ImportReport, type Suppressions, suppressionsIn } from './suppression/api.js';
+export type { SuppressionSource, SuppressionSourcePage } from './suppression/sync.js';
+export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
+export type { SuppressionOptions } from './engine/mailer.js';
+export type { SuppressedRecipient } from './send-result.js';
 export { memoryQueue } from './queue/memory-queue.js';
 export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
 export {

@@ -20,6 +20,18 @@ export interface SendAttempt {
   readonly durationMs: number;
 }
 
+/** A recipient a send left out because the suppression list holds it (docs/suppression.md). */
+export interface SuppressedRecipient {
+  /** The recipient, as the message spelt it. */
+  readonly address: string;
+  /** Why it is suppressed (`hard_bounce`, `soft_bounce`, `complaint`, `unsubscribe`, `manual`). */
+  readonly reason: string;
+  /** Since when, epoch ms. */
+  readonly since: number;
+  /** The scope that matched: `'*'` or the message's stream. */
+  readonly scope: string;
+}
+
 /** What `mailer.send()` resolves to: the message was accepted by `provider`. */
 export interface SendResult {
   /** mailover's id for the message. */
@@ -39,4 +51,6 @@ export interface SendResult {
    * is its result (docs/idempotency.md). Absent on a send that called a provider.
    */
   readonly replayed?: boolean;
+  /** Recipients left out because they are suppressed; absent when none was. */
+  readonly suppressed?: readonly SuppressedRecipient[];
 }

@@ -45,4 +45,15 @@ describe('memoryStore', () => {
     expect(() => memoryStore({ maxEntries: bound })).toThrow(ConfigurationError);
     expect(() => memoryStore({ maxClaims: bound })).toThrow(/maxClaims/);
   });
+
+  it('ordinary traffic never evicts a suppressed address (a region of its own)', async () => {
+    const store = memoryStore({ maxEntries: 10 });
+    await store.set('suppress:*:gone@example.com', '{"reason":"hard_bounce"}', 60_000);
+    await store.append('suppress-index', '*\tgone@example.com', 60_000);
+    for (let index = 0; index < 100; index++) await store.set(`msg:${index}`, 'record', 60_000);
+    expect(await store.get('suppress:*:gone@example.com')).toBe('{"reason":"hard_bounce"}');
+    expect(await store.listRange?.('suppress-index', 0, 5)).toEqual(['*\tgone@example.com']);
+    expect(await store.get('msg:0')).toBeUndefined();
+    expect(() => memoryStore({ maxSuppressions: 0 })).toThrow(/maxSuppressions/);
+  });
 });

@@ -151,3 +151,4 @@ function baseUrl(endpoint: string | undefined): string {
   if (!endpoint) return DEFAULT_ENDPOINT;
   return endpoint.replace(/\/+$/, '').replace(/\/v3$/, '');
 }
+export { type MailgunSuppressionsOptions, mailgunSuppressions } from './suppressions.js';

@@ -121,6 +121,16 @@ export function storeOn(
         );
         return rows[0]?.items ?? [];
       }),
+    listRange: (key, start, count) =>
+      run('list range', async (pool) => {
+        if (count <= 0) return [];
+        // Arrays are 1-based and a slice includes both ends; past the end it is cut short.
+        const { rows } = await pool.query<{ items: string[] | null }>(
+          `SELECT items[$2::int + 1 : $2::int + $3::int] AS items FROM ${kv} WHERE key = $1 AND expires_at > clock_timestamp()`,
+          [key, start, count],
+        );
+        return rows[0]?.items ?? [];
+      }),
     delete: (key) =>
       run('delete', async (pool) => {
         await pool.query(`DELETE FROM ${kv} WHERE key = $1`, [key]);

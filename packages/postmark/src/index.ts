@@ -146,3 +146,4 @@ export {
   PostmarkMalformedResponseError,
   type PostmarkTransportDetails,
 } from './errors.js';
+export { type PostmarkSuppressionsOptions, postmarkSuppressions } from './suppressions.js';

@@ -128,6 +128,12 @@ export function redisStore(
         'LRANGE',
         async (client) => (await client.lrange(prefix + key, 0, -1).catch(emptyOnWrongType)) ?? [],
       ),
+    listRange: (key, start, count) =>
+      run(
+        'LRANGE',
+        async (client) =>
+          (await client.lrange(prefix + key, start, start + count - 1).catch(emptyOnWrongType)) ?? [],
+      ),
     delete: (key) =>
       run('DEL', async (client) => {
         await client.del(prefix + key);

@@ -26,7 +26,7 @@ export type {
   SandboxCredentials,
   SandboxProviderKind,
 } from './types.js';
-export type { BuiltWebhook, SandboxEventSpec } from './types.js';
+export type { BuiltWebhook, SandboxEventSpec, SandboxSuppression } from './types.js';
 export {
   buildSendGridWebhook,
   generateSendGridWebhookKeys,

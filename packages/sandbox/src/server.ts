@@ -17,6 +17,7 @@ import {
   type SandboxCredentials,
   type SandboxProviderKind,
   type SandboxResponse,
+  type SandboxSuppression,
   type SimulatorContext,
 } from './types.js';
 
@@ -79,6 +80,8 @@ export interface Sandbox {
   readonly requests: Readonly<Record<SandboxProviderKind, number>>;
   /** Script faults per provider. */
   readonly faults: FaultPlan;
+  /** Each provider's own suppression list (push entries to seed it); its API lists them, paged. */
+  readonly suppressions: Record<SandboxProviderKind, SandboxSuppression[]>;
   /** Webhook keys, adapter options to verify them, and the POSTs made so far. */
   readonly webhooks: SandboxWebhooks;
   /** Forget accepted messages and request counts. */
@@ -114,8 +117,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const keys = generateSandboxWebhookKeys();
   const dispatcher = new WebhookDispatcher(options.webhooks ?? { urls: {} }, keys);
 
+  const suppressions = Object.fromEntries(SANDBOX_PROVIDERS.map((kind) => [kind, []])) as unknown as Record<
+    SandboxProviderKind,
+    SandboxSuppression[]
+  >;
   const contextFor = (kind: SandboxProviderKind): SimulatorContext => ({
     credentials,
+    suppressions,
     now: Date.now,
     newId: () => randomBytes(11).toString('hex'),
     accept(message) {
@@ -218,6 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     messages,
     requests,
     faults,
+    suppressions,
     webhooks: {
       keys,
       deliveries: dispatcher.deliveries,

@@ -114,8 +114,21 @@ export interface SandboxResponse {
   readonly body?: unknown;
 }
 
+/** One address on a provider's own suppression list, as a test seeds it (`sandbox.suppressions`). */
+export interface SandboxSuppression {
+  readonly address: string;
+  /** Which of the provider's lists holds it (SES knows bounces and complaints; SendGrid also blocks). */
+  readonly list: 'bounces' | 'blocks' | 'spam_reports' | 'complaints' | 'unsubscribes';
+  /** The recipient server's reply, for bounces and blocks. */
+  readonly reason?: string;
+  /** When it was added, epoch ms. */
+  readonly createdAt: number;
+}
+
 /** Given to a provider simulator for each request. */
 export interface SimulatorContext {
+  /** Each provider's own suppression list, served in its API's format with paging. */
+  readonly suppressions: Record<SandboxProviderKind, SandboxSuppression[]>;
   readonly credentials: SandboxCredentials;
   /** Record an accepted message; returns it. */
   accept(message: Omit<AcceptedMessage, 'receivedAt' | 'provider'>): AcceptedMessage;

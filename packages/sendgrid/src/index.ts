@@ -154,3 +154,4 @@ export function sendgrid(options: SendGridOptions = {}): ProviderV1 {
       : {}),
   };
 }
+export { type SendGridSuppressionsOptions, sendgridSuppressions } from './suppressions.js';

@@ -169,3 +169,4 @@ export { parseSesEvent, SES_EVENT_TYPES } from './events.js';
 export { isSnsUrl, snsStringToSign } from './sns.js';
 export { decodeTagValue, encodeTagValue, MAILOVER_ID_TAG, toSesTags } from './tags.js';
 export { parseBody as parseSesWebhookBody, type SesWebhookOptions, sesWebhooks } from './webhooks.js';
+export { type SesSuppressionsOptions, sesSuppressions } from './suppressions.js';

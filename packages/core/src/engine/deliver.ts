@@ -8,7 +8,8 @@ import { SendError } from '../errors.js';
 import type { FailureAction, FailureCode, ProviderFailure } from '../failures.js';
 import { allRecipients, type NormalizedMessage } from '../message/types.js';
 import type { Provider } from '../provider.js';
-import type { SendAttempt, SendResult } from '../send-result.js';
+import type { SendAttempt, SendResult, SuppressedRecipient } from '../send-result.js';
+import type { Screen } from '../suppression/screen.js';
 import type { Clock } from '../time.js';
 import { attemptSend } from './attempt.js';
 import type { CircuitBreaker } from './breaker.js';
@@ -30,6 +31,8 @@ export interface DeliveryDependencies {
   /** The configured strategy's name, reported by the `sending` event. */
   readonly strategy: string;
   readonly retry: ResolvedRetry;
+  /** The suppression check before every call (docs/suppression.md); undefined: turned off. */
+  readonly screen: Screen | undefined;
 }
 
 /** Sends one message through `order`, retrying and failing over; resolves to the first acceptance. */
@@ -49,7 +52,7 @@ class Stop {
 }
 
 export function createDeliver(dependencies: DeliveryDependencies): Deliver {
-  const { clock, emitter, breakers, buckets, strategy } = dependencies;
+  const { clock, emitter, breakers, buckets, strategy, screen } = dependencies;
 
   return async function deliver(message, order, sendOptions, recipients) {
     const startedAt = clock.now();
@@ -66,6 +69,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
     const deadlineAt = deadlineOf(sendOptions.deadline, startedAt);
     const stop = stopSignal(sendOptions.signal, deadlineAt, startedAt, clock);
     const attempts: SendAttempt[] = [];
+    let suppressed: Map<string, SuppressedRecipient> | undefined;
     const halt = (code: StopCode): never => {
       throw new Stop(code, describeStop(code));
     };
@@ -80,6 +84,8 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
       let lastFailure: ProviderFailure | undefined;
       for (let attempt = 1; ; attempt++) {
         checkStopped();
+        const screened = screen?.(message, recipients);
+        const targets = screened ? leaveOutSuppressed(await screened) : recipients;
         // Synchronous unless a shared circuit has to be asked: no await on the common path.
         const admitted = breaker ? breaker.tryAcquire() : true;
         if (admitted === false || (admitted !== true && !(await admitted))) {
@@ -92,7 +98,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           return lastFailure;
         }
         await waitForRateLimit(provider);
-        const outcome = await attemptSend(provider, message, attempt, stop, clock, recipients);
+        const outcome = await attemptSend(provider, message, attempt, stop, clock, targets);
         attempts.push(outcome.record);
         if ('accepted' in outcome) {
           if (emitter.has('attempt'))
@@ -105,6 +111,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
             providerMessageId: outcome.accepted.providerMessageId,
             attempts,
             possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
+            ...(suppressed ? { suppressed: [...suppressed.values()] } : {}),
           };
         }
         const { failure } = outcome;
@@ -131,6 +138,18 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
         });
         await clock.sleep(step.delayMs, stop.waits).catch(() => halt(stop.stopped() ?? 'aborted'));
       }
+    }
+
+    /** The recipients of this call once the suppressed are left out; none left ends the send. */
+    function leaveOutSuppressed(screened: Awaited<ReturnType<Screen>>): readonly string[] | undefined {
+      if (!screened) return recipients;
+      suppressed ??= new Map();
+      for (const entry of screened.suppressed) suppressed.set(entry.address, entry);
+      if (screened.remaining.length > 0) return screened.remaining;
+      throw new Stop(
+        'recipient_suppressed',
+        `every recipient is suppressed (${[...suppressed.values()].map((entry) => `${entry.address}: ${entry.reason}`).join(', ')}); no provider was called for them`,
+      );
     }
 
     function policy(): StepPolicy {
@@ -191,7 +210,15 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
         attempts,
         message: error.text,
       });
-      throw new SendError(error.text, error.code, attempts, message.id, message.messageId, possiblyDelivered);
+      throw new SendError(
+        error.text,
+        error.code,
+        attempts,
+        message.id,
+        message.messageId,
+        possiblyDelivered,
+        suppressed ? [...suppressed.values()] : [],
+      );
     } finally {
       stop.dispose();
     }

@@ -23,16 +23,21 @@ export interface IngestDependencies {
   readonly emitter: MailerEmitter;
   readonly guard: GreylistGuard | undefined;
   readonly retentionMs: number;
+  /** Learn suppressions from an attributed event (docs/suppression.md); undefined: turned off. */
+  readonly learn:
+    | ((event: DeliveryEvent, recipient: string, stream: string | undefined) => Promise<void>)
+    | undefined;
 }
 
 /** An event tied to a stored message: the recipients it is about, in the message's own spelling. */
 interface Attribution {
   readonly id: string;
   readonly recipients: readonly string[];
+  readonly stream?: string | undefined;
 }
 
 export function createIngest(dependencies: IngestDependencies) {
-  const { store, tracker, emitter, guard, retentionMs } = dependencies;
+  const { store, tracker, emitter, guard, retentionMs, learn } = dependencies;
 
   /**
    * The (message, recipients) an event may change, or undefined. An event without a recipient
@@ -43,15 +48,16 @@ export function createIngest(dependencies: IngestDependencies) {
     if (!id) return undefined;
     const record = await tracker.record(id);
     if (!record) return undefined;
+    const { stream } = record;
     if (!event.recipient) {
-      return event.provider === record.provider ? { id, recipients: record.recipients } : undefined;
+      return event.provider === record.provider ? { id, recipients: record.recipients, stream } : undefined;
     }
     const recipient = recipientOf(record, event.recipient);
     if (!recipient) return undefined;
-    if (event.provider === record.provider) return { id, recipients: [recipient] };
+    if (event.provider === record.provider) return { id, recipients: [recipient], stream };
     // Another provider only for the recipient it re-sent to (a greylisting failover).
     return (await tracker.resentBy(id, recipient)) === event.provider
-      ? { id, recipients: [recipient] }
+      ? { id, recipients: [recipient], stream }
       : undefined;
   }
 
@@ -78,6 +84,7 @@ export function createIngest(dependencies: IngestDependencies) {
           await tracker.appendHistory(id, tracker.historyEntryFor(attributed));
           emitter.emit('delivery', { ...attributed, id });
           if (guard?.isEvidence(attributed)) await guard.onDeferred(id, attributed);
+          await learn?.(attributed, recipient, attribution.stream);
         }
         stored += 1;
       } catch (error) {

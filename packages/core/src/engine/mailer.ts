@@ -9,6 +9,11 @@ import { allRecipients, type MessageInput, type NormalizedMessage } from '../mes
 import type { Provider } from '../provider.js';
 import { memoryStore } from '../store/memory-store.js';
 import { type Scheduler, timerScheduler } from '../store/scheduler.js';
+import { suppressionScope } from '../suppression/address.js';
+import { createSuppressions, type Suppressions } from '../suppression/api.js';
+import { learnFrom } from '../suppression/learn.js';
+import { SuppressionList } from '../suppression/list.js';
+import { createScreen } from '../suppression/screen.js';
 import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
@@ -59,6 +64,16 @@ export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
    * Default 120 000.
    */
   readonly idempotencyLeaseMs?: number;
+  /**
+   * The suppression list (docs/suppression.md): learned from webhooks, checked before every
+   * provider call. `false` turns both off. Default: on, soft bounces suppress for 3 days.
+   */
+  readonly suppression?: SuppressionOptions | false;
+}
+
+export interface SuppressionOptions {
+  /** How long a learned soft bounce (mailbox full, a DNS failure) suppresses, ms. Default 3 days. */
+  readonly softBounceMs?: number;
 }
 
 export interface Mailer {
@@ -89,6 +104,8 @@ export interface Mailer {
   close(): Promise<void>;
   /** The providers, in configured priority order. */
   readonly providers: readonly Provider[];
+  /** The suppression list: has/add/remove/list, import/export, sync with a provider. */
+  readonly suppressions: Suppressions;
 }
 
 /**
@@ -108,6 +125,16 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const store = options.store ?? memoryStore({ clock });
   const scheduler = options.scheduler ?? timerScheduler(clock);
   const strategyState = { roundRobin: 0 };
+  const suppressionOn = options.suppression !== false;
+  const suppressionList = new SuppressionList(store, clock, {
+    softBounceMs: numberOption(
+      'createMailer',
+      'suppression.softBounceMs',
+      options.suppression ? options.suppression.softBounceMs : undefined,
+      3 * 24 * 3600 * 1000,
+      { min: 0 },
+    ),
+  });
 
   const breakers = new Map<string, CircuitBreaker>();
   if (resolved.breaker !== false) {
@@ -148,6 +175,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     onAmbiguous: resolved.onAmbiguous,
     strategy: typeof resolved.strategy === 'string' ? resolved.strategy : resolved.strategy.type,
     retry: resolved.retry,
+    screen: suppressionOn ? createScreen(store, clock) : undefined,
   });
 
   const tracker = new Tracker(store, clock, retentionMs);
@@ -266,6 +294,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       }
       throw error;
     }
+    if (sendOptions.stream !== undefined || sendOptions.ignoreSuppressions === true) {
+      message = { ...message, suppression: suppressionOf(sendOptions) };
+    }
     // Idempotent send (docs/idempotency.md): one provider call per key, whoever asks.
     if (message.idempotencyKey !== undefined) {
       return idempotency.run(message, deadlineOf(sendOptions, clock.now()), () =>
@@ -286,7 +317,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     const keepContent = guard !== undefined && accepting?.ip === 'rotating';
     try {
       const recorded = tracker.recordAccepted(
-        message,
+        result.suppressed ? withoutSuppressed(message, result.suppressed) : message,
         result.provider,
         result.providerMessageId,
         keepContent,
@@ -332,7 +363,16 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     now: () => clock.now(),
     claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
     releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
-    ingest: createIngest({ store, tracker, emitter, guard, retentionMs }),
+    ingest: createIngest({
+      store,
+      tracker,
+      emitter,
+      guard,
+      retentionMs,
+      learn: suppressionOn
+        ? (event, recipient, stream) => learnFrom(suppressionList, event, recipient, stream)
+        : undefined,
+    }),
   });
 
   async function enqueue(input: MessageInput, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> {
@@ -363,6 +403,26 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       await store.close?.();
     },
     providers: options.providers,
+    suppressions: createSuppressions(suppressionList),
+  };
+}
+
+/** The message as sent: the recipients left out are not its recipients in the record (nor in `status`). */
+function withoutSuppressed(
+  message: NormalizedMessage,
+  suppressed: NonNullable<SendResult['suppressed']>,
+): NormalizedMessage {
+  const left = new Set(suppressed.map((entry) => entry.address));
+  const keep = (list: NormalizedMessage['to']) => list.filter((entry) => !left.has(entry.address));
+  return { ...message, to: keep(message.to), cc: keep(message.cc), bcc: keep(message.bcc) };
+}
+
+/** The send's suppression options, checked: they travel with the message to any re-send. */
+function suppressionOf(sendOptions: SendOptions): NonNullable<NormalizedMessage['suppression']> {
+  const { stream, ignoreSuppressions } = sendOptions;
+  return {
+    ...(stream === undefined ? {} : { stream: suppressionScope(stream, 'stream') }),
+    ...(ignoreSuppressions === true ? { override: true } : {}),
   };
 }
 

@@ -64,6 +64,8 @@ export interface MessageRecord {
   readonly providerMessageId: string;
   readonly acceptedAt: number;
   readonly recipients: readonly string[];
+  /** The stream it was sent in (`SendOptions.stream`): an unsubscribe is from that stream. */
+  readonly stream?: string;
   /**
    * The message itself, kept only when a re-send may be needed: as it is in the in-memory store,
    * as JSON with attachments in base64 in any other.
@@ -147,6 +149,7 @@ export class Tracker implements GreylistRecords {
       providerMessageId: flat(providerMessageId),
       acceptedAt: this.clock.now(),
       recipients: Object.freeze(recipients),
+      ...(message.suppression?.stream ? { stream: message.suppression.stream } : {}),
       // No base64 copy where the record stays an object: the normalized message is frozen.
       ...(keepContent ? { content: this.objects ? message : toStoredMessage(message) } : {}),
     };
@@ -227,10 +230,8 @@ export class Tracker implements GreylistRecords {
         ? {
             smtp: {
               text: event.smtp.text,
-              // A 2xx reply is a success, not one of the failure categories.
-              ...(event.smtp.classification.basic >= 200 && event.smtp.classification.basic < 300
-                ? {}
-                : { category: event.smtp.classification.category }),
+              // A 2xx reply classifies as `accepted`: the category is always the classifier's.
+              category: event.smtp.classification.category,
 
               ...(event.smtp.enhanced ? { enhanced: event.smtp.enhanced } : {}),
             },

@@ -70,6 +70,18 @@ export interface SendOptions {
   readonly deadline?: number | Date;
   /** Only these providers, in this order (a per-message override of the strategy). */
   readonly providers?: readonly string[];
+  /**
+   * The stream the message belongs to (`marketing`, `transactional`): recipients suppressed in that
+   * stream (an unsubscribe from it) are left out, as well as those suppressed everywhere. Default:
+   * none — only the everything-scope applies. docs/suppression.md.
+   */
+  readonly stream?: string;
+  /**
+   * Send even to suppressed recipients. For the rare message that must go anyway (a legal notice,
+   * a security alert the recipient asked for again); every other use harms the sender's
+   * reputation. Default false.
+   */
+  readonly ignoreSuppressions?: boolean;
 }
 
 export interface SendManyOptions extends Omit<SendOptions, 'providers'> {

@@ -68,6 +68,8 @@ export interface NormalizedMessage {
   readonly idempotencyKey?: string;
   /** Approximate size of the message on the wire (bodies + attachments base64-encoded + headers). */
   readonly sizeBytes: number;
+  /** The send's suppression options (`SendOptions.stream`, `ignoreSuppressions`), kept for a re-send. */
+  readonly suppression?: { readonly stream?: string; readonly override?: boolean };
 }
 
 /** Every recipient of a message (to, cc, bcc). */

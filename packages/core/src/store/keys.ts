@@ -48,6 +48,13 @@ export const storeKeys = {
   breaker: (provider: string) => `breaker:${provider}`,
   /** A provider's shared token bucket (`Store.reserveToken`). */
   rateLimit: (provider: string) => `rate:${provider}`,
+  /**
+   * One suppressed address in one scope (`*`: every message; else a stream name): the entry, as
+   * JSON. The address is the normalized mailbox (docs/suppression.md), lower-cased.
+   */
+  suppression: (scope: string, address: string) => `suppress:${scope}:${lower(address)}`,
+  /** Every suppression ever added, in order, as `scope` TAB `address` (a list): what paging walks. */
+  suppressionIndex: () => 'suppress-index',
 } as const;
 
 /** Ids of scheduled jobs (`Scheduler.schedule`): one job per (message, recipient) and kind. */

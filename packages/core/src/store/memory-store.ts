@@ -12,6 +12,11 @@ export interface MemoryStoreOptions {
    * the others so that ordinary traffic cannot evict them. Default 100 000.
    */
   readonly maxClaims?: number;
+  /**
+   * Most suppression-list keys kept (docs/suppression.md), apart from the others so that ordinary
+   * traffic never evicts a suppressed address. Default 1 000 000.
+   */
+  readonly maxSuppressions?: number;
   /** Time source for expiry. Default: the system clock. */
   readonly clock?: Clock;
 }
@@ -113,18 +118,27 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   const maxEntries = options.maxEntries ?? 100_000;
   const maxClaims = options.maxClaims ?? 100_000;
   requireCount('memoryStore', 'maxEntries', maxEntries);
+  const maxSuppressions = options.maxSuppressions ?? 1_000_000;
   requireCount('memoryStore', 'maxClaims', maxClaims);
+  requireCount('memoryStore', 'maxSuppressions', maxSuppressions);
   const clock = options.clock ?? systemClock;
   const values = region(maxEntries, clock);
   const claims = region(maxClaims, clock);
-  const live = (key: string): Entry | undefined => values.live(key) ?? claims.live(key);
+  const suppressions = region(maxSuppressions, clock);
+  const isSuppression = (key: string) => key.startsWith('suppress');
+  const live = (key: string): Entry | undefined =>
+    values.live(key) ?? claims.live(key) ?? (isSuppression(key) ? suppressions.live(key) : undefined);
   /** A key claimed once stays among the claims, whatever writes it later. */
   const write = (key: string, entry: Entry): void =>
-    claims.entries.has(key) ? claims.write(key, entry) : values.write(key, entry);
+    claims.entries.has(key)
+      ? claims.write(key, entry)
+      : isSuppression(key)
+        ? suppressions.write(key, entry)
+        : values.write(key, entry);
 
   return {
     get size() {
-      return values.entries.size + claims.entries.size;
+      return values.entries.size + claims.entries.size + suppressions.entries.size;
     },
     async get(key) {
       const value = live(key)?.value;
@@ -150,9 +164,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
       const value = live(key)?.value;
       return Array.isArray(value) ? [...value] : [];
     },
+    async listRange(key, start, count) {
+      const value = live(key)?.value;
+      return Array.isArray(value) ? value.slice(start, start + count) : [];
+    },
     async delete(key) {
       values.entries.delete(key);
       claims.entries.delete(key);
+      suppressions.entries.delete(key);
     },
     [objectValues]: {
       set(key, value, ttlMs) {

@@ -18,6 +18,11 @@ export interface Store {
   append(key: string, value: string, ttlMs: number): Promise<number>;
   /** The whole list, oldest first (empty when absent). */
   list(key: string): Promise<string[]>;
+  /**
+   * Optional: `count` items of a list from position `start` (0 is the oldest). Stores that can read
+   * part of a list implement it (Redis: LRANGE); without it the whole list is read and sliced.
+   */
+  listRange?(key: string, start: number, count: number): Promise<string[]>;
   /** Remove a key (a value or a list); absent keys are fine. */
   delete(key: string): Promise<void>;
   /**

@@ -94,6 +94,18 @@ export function testStore(name: string, makeStore: () => Store, runner: StoreCon
       );
     });
 
+    it('reads part of a list with listRange, when the store has it', async () => {
+      const store = fresh();
+      if (!store.listRange) return;
+      for (const item of ['a', 'b', 'c', 'd', 'e']) await store.append('ranged', item, 60_000);
+      deepStrictEqual(await store.listRange('ranged', 0, 2), ['a', 'b']);
+      deepStrictEqual(await store.listRange('ranged', 3, 10), ['d', 'e']);
+      deepStrictEqual(await store.listRange('ranged', 5, 1), []);
+      deepStrictEqual(await store.listRange('never', 0, 3), []);
+      await store.set('plain', 'x', 60_000);
+      deepStrictEqual(await store.listRange('plain', 0, 3), []);
+    });
+
     it('lists nothing for a key never appended to', async () => {
       const store = fresh();
       deepStrictEqual(await store.list('nothing'), []);

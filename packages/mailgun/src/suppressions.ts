@@ -1,0 +1,97 @@
+/**
+ * Mailgun's suppression lists for one domain, read through mailgun.js (`suppressions.list`) for
+ * `mailer.suppressions.sync`: bounces, complaints and unsubscribes, `limit` ≤ 1000, following the
+ * `paging.next` cursor (`page=next&address=<last>`) until a page comes back empty. A bounce is
+ * imported only when its error says the recipient is gone. docs/suppression.md.
+ */
+import {
+  ConfigurationError,
+  classifySmtpReply,
+  lazy,
+  reasonForBounce,
+  requireSetting,
+  type SuppressionInput,
+  type SuppressionSource,
+} from '@mailover/core';
+
+export interface MailgunSuppressionsOptions {
+  /** Mailgun API key. Default: the `MAILGUN_API_KEY` environment variable. */
+  readonly apiKey?: string;
+  /** The sending domain whose lists are read. Default: the `MAILGUN_DOMAIN` environment variable. */
+  readonly domain?: string;
+  /** API base URL. Default: `https://api.mailgun.net` (EU: `https://api.eu.mailgun.net`). */
+  readonly endpoint?: string;
+  /** The provider id entries are recorded with. Default `'mailgun'`. */
+  readonly id?: string;
+  /** Entries per request, 1–1000. Default 1000. */
+  readonly pageSize?: number;
+}
+
+const LISTS = ['bounces', 'complaints', 'unsubscribes'] as const;
+
+interface ListedItem {
+  readonly address?: string;
+  readonly code?: number | string;
+  readonly error?: string;
+  readonly created_at?: Date | string;
+}
+
+interface SuppressionsClient {
+  list(
+    domain: string,
+    type: string,
+    query?: { limit?: number; page?: string },
+  ): Promise<{ items: unknown[]; pages: Record<string, { page: string } | undefined> }>;
+}
+
+export function mailgunSuppressions(options: MailgunSuppressionsOptions = {}): SuppressionSource {
+  const pageSize = options.pageSize ?? 1000;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+    throw new ConfigurationError(
+      `mailgunSuppressions: pageSize must be a whole number from 1 to 1000 (got ${String(pageSize)}); leave it out for 1000`,
+    );
+  }
+  const client = lazy(async (): Promise<SuppressionsClient> => {
+    const { default: Mailgun } = await import('mailgun.js');
+    return new Mailgun(FormData).client({
+      username: 'api',
+      key: requireSetting('mailgun', 'apiKey', options.apiKey, 'MAILGUN_API_KEY'),
+      url: (options.endpoint ?? 'https://api.mailgun.net').replace(/\/+$/, '').replace(/\/v3$/, ''),
+    }).suppressions as unknown as SuppressionsClient;
+  });
+  return {
+    provider: options.id ?? 'mailgun',
+    async page(cursor) {
+      const domain = requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
+      const split = (cursor ?? LISTS[0]).indexOf(' ');
+      const name = split === -1 ? (cursor ?? LISTS[0]) : cursor!.slice(0, split);
+      const index = LISTS.indexOf(name as (typeof LISTS)[number]);
+      if (index === -1)
+        throw new RangeError(`mailgunSuppressions: cursor ${cursor} is not one a page returned`);
+      const list = LISTS[index]!;
+      const answer = await (await client()).list(domain, list, {
+        limit: pageSize,
+        ...(split === -1 ? {} : { page: cursor!.slice(split + 1) }),
+      });
+      const items = answer.items as ListedItem[];
+      const entries = items.flatMap((item) => entryOf(list, item));
+      const nextPage = answer.pages.next?.page;
+      const next = items.length > 0 && nextPage ? `${list} ${nextPage}` : LISTS[index + 1];
+      return next ? { entries, next } : { entries };
+    },
+  };
+}
+
+function entryOf(list: (typeof LISTS)[number], item: ListedItem): SuppressionInput[] {
+  if (!item.address) return [];
+  const created = item.created_at === undefined ? Number.NaN : new Date(item.created_at).getTime();
+  const common = {
+    address: item.address,
+    ...(Number.isFinite(created) ? { since: created } : {}),
+    event: `sync:${list}`,
+  };
+  if (list === 'complaints') return [{ ...common, reason: 'complaint' }];
+  if (list === 'unsubscribes') return [{ ...common, reason: 'unsubscribe' }];
+  const reason = reasonForBounce(classifySmtpReply(`${item.code ?? ''} ${item.error ?? ''}`.trim()));
+  return reason ? [{ ...common, reason }] : [];
+}

@@ -1,0 +1,448 @@
+import { ConfigurationError, type Mailer, type MailerEvents } from '@mailover/core';
+import {
+  type Attributes,
+  type Context,
+  context,
+  type MeterProvider,
+  metrics,
+  type ObservableResult,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { createInstruments } from './metrics.js';
+import { ATTRIBUTE as A, INSTRUMENTATION_SCOPE, SPAN, SPAN_EVENT } from './names.js';
+import { BoundedMap, domainOf, domainsOf } from './redact.js';
+
+export interface InstrumentOptions {
+  /** Where spans go. Default: the global tracer provider (`trace.getTracerProvider()`). */
+  readonly tracerProvider?: TracerProvider;
+  /** Where metrics go. Default: the global meter provider (`metrics.getMeterProvider()`). */
+  readonly meterProvider?: MeterProvider;
+  /**
+   * Put full recipient addresses on spans (`mailover.recipient.addresses`). Default false: recipient
+   * domains only. Metrics never carry addresses or ids, whatever this says.
+   */
+  readonly recordAddresses?: boolean;
+  /**
+   * The clock given to `createMailer` (a `VirtualClock` in tests): span and metric times are read
+   * from it, as the engine's own are. Default: the system clock.
+   */
+  readonly clock?: { now(): number };
+  /**
+   * How many messages' send spans are remembered in this process, so that a later greylisting loop
+   * or re-send links to the message's trace. Default 10 000.
+   */
+  readonly maxTrackedMessages?: number;
+}
+
+/** Stops the instrumentation: unsubscribes from the mailer and ends nothing further. */
+export type Uninstrument = () => void;
+
+interface OpenSend {
+  readonly span: Span;
+  readonly startedAt: number;
+  readonly strategy: string;
+}
+
+/**
+ * Turn a mailer's events into OpenTelemetry spans and metrics (names: docs/observability.md). Only
+ * listeners are added: a mailer nobody instruments builds no span, and `@mailover/core` never loads
+ * `@opentelemetry/api`.
+ */
+export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uninstrument {
+  const maxTracked = options.maxTrackedMessages ?? 10_000;
+  if (!Number.isInteger(maxTracked) || maxTracked < 1) {
+    throw new ConfigurationError(
+      `instrument: maxTrackedMessages must be a whole number of at least 1 (got ${String(options.maxTrackedMessages)}); leave it out for 10 000`,
+    );
+  }
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE);
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE);
+  const m = createInstruments(meter);
+  const clock = options.clock ?? { now: () => Date.now() };
+  const recordAddresses = options.recordAddresses === true;
+
+  const providers = new Map(mailer.providers.map((provider) => [provider.id, provider]));
+  /** A provider id as a metric attribute: only configured ids, so a URL cannot add series. */
+  const known = (id: string) => (providers.has(id) ? id : '_unknown');
+  const open = new BoundedMap<string, OpenSend>(maxTracked);
+  /** Send spans already ended, for links from greylisting spans and re-sends. */
+  const finished = new BoundedMap<string, SpanContext>(maxTracked);
+  /** Greylisting-loop spans whose re-send has not started yet: its parent. */
+  const loops = new BoundedMap<string, Context>(maxTracked);
+  const routedBy = new BoundedMap<string, MailerEvents['domain-route']>(maxTracked);
+  const circuitOpen = new Map<string, boolean>(mailer.providers.map((provider) => [provider.id, false]));
+  /** Circuit events carry no message: they follow the attempt that caused them, synchronously. */
+  let lastAttempt: { readonly id: string; readonly provider: string } | undefined;
+  let pendingLoop: Span | undefined;
+
+  /** Greylisting (and so a later loop or re-send to link) happens only with a fixed-IP provider. */
+  const linksNeeded = mailer.providers.some((provider) => provider.ip === 'fixed');
+  const sendSpan = (id: string) => open.get(id)?.span;
+  // The attribute sets every send records, made once each: fewer objects per send for the GC.
+  // Bounded: configured provider ids × failure codes × outcomes × strategies.
+  const callAttributes = memo((provider: string, code: string) => ({
+    [A.providerId]: known(provider),
+    [A.providerKind]: providers.get(provider)?.kind ?? '_unknown',
+    [A.code]: code,
+  }));
+  const sendAttributes = memo((outcome: string, provider: string, strategy: string) => ({
+    [A.outcome]: outcome,
+    [A.providerId]: known(provider),
+    [A.strategy]: strategy,
+  }));
+  const attemptsAttributes = memo((outcome: string, strategy: string) => ({
+    [A.outcome]: outcome,
+    [A.strategy]: strategy,
+  }));
+  const seconds = (ms: number) => ms / 1000;
+
+  const handlers: { [Name in keyof MailerEvents]?: (event: MailerEvents[Name]) => void } = {
+    sending(event) {
+      const resend = event.strategy === 'greylist-failover';
+      const parent = loops.get(event.id) ?? context.active();
+      loops.delete(event.id);
+      const earlier = resend ? finished.get(event.id) : undefined;
+      const routed = routedBy.get(event.id);
+      routedBy.delete(event.id);
+      const attributes: Attributes = {
+        [A.id]: event.id,
+        [A.messageId]: event.messageId,
+        [A.strategy]: event.strategy,
+        [A.providers]: [...event.providers],
+        [A.recipientDomains]: domainsOf(event.recipients),
+        [A.recipientCount]: event.recipients.length,
+      };
+      if (recordAddresses) attributes[A.recipientAddresses] = [...event.recipients];
+      if (routed) {
+        attributes[A.routeDomain] = routed.domain;
+        attributes[A.routeRule] = routed.rule;
+        if (routed.mxHost) attributes[A.routeMxHost] = routed.mxHost;
+      }
+      const span = tracer.startSpan(
+        SPAN.send,
+        {
+          kind: SpanKind.INTERNAL,
+          startTime: event.startedAt,
+          attributes,
+          ...(earlier ? { links: [{ context: earlier }] } : {}),
+        },
+        parent,
+      );
+      open.set(event.id, { span, startedAt: event.startedAt, strategy: event.strategy });
+    },
+
+    attempt(event) {
+      const provider = providers.get(event.provider);
+      const failed = event.code !== 'ok';
+      const attributes = callAttributes(event.provider, event.code);
+      m.providerCalls.add(1, attributes);
+      m.providerCallDuration.record(seconds(event.durationMs), attributes);
+      lastAttempt = { id: event.id, provider: event.provider };
+      const parent = sendSpan(event.id);
+      if (!parent) return;
+      const spanAttributes: Attributes = {
+        [A.providerId]: attributes[A.providerId],
+        [A.providerKind]: attributes[A.providerKind],
+        [A.code]: event.code,
+        [A.providerIp]: provider?.ip ?? '_unknown',
+        [A.attempt]: event.attempt,
+        [A.outcome]: failed ? (event.outcome ?? 'not_sent') : 'accepted',
+      };
+      if (failed) spanAttributes[A.errorType] = event.code;
+      if (event.status !== undefined) spanAttributes[A.httpStatus] = event.status;
+      if (event.providerCode !== undefined) spanAttributes[A.providerCode] = event.providerCode;
+      if (event.retryAfterMs !== undefined) spanAttributes[A.retryAfter] = seconds(event.retryAfterMs);
+      const call = tracer.startSpan(
+        SPAN.providerCall,
+        { kind: SpanKind.CLIENT, startTime: event.startedAt, attributes: spanAttributes },
+        trace.setSpan(ROOT_CONTEXT, parent),
+      );
+      if (failed) call.setStatus({ code: SpanStatusCode.ERROR, message: event.message ?? event.code });
+      call.end(event.startedAt + event.durationMs);
+    },
+
+    retry(event) {
+      m.retries.add(1, {
+        [A.providerId]: known(event.provider),
+        [A.code]: event.code,
+        [A.retryReason]: event.reason,
+      });
+      sendSpan(event.id)?.addEvent(
+        SPAN_EVENT.retry,
+        {
+          [A.providerId]: event.provider,
+          [A.attempt]: event.attempt,
+          [A.retryDelay]: seconds(event.delayMs),
+          [A.retryReason]: event.reason,
+          [A.code]: event.code,
+        },
+        clock.now(),
+      );
+    },
+
+    failover(event) {
+      m.failovers.add(1, {
+        [A.failoverFrom]: known(event.from),
+        [A.failoverTo]: event.to === undefined ? 'none' : known(event.to),
+        [A.code]: event.code,
+      });
+      sendSpan(event.id)?.addEvent(
+        SPAN_EVENT.failover,
+        {
+          [A.failoverFrom]: event.from,
+          ...(event.to === undefined ? {} : { [A.failoverTo]: event.to }),
+          [A.code]: event.code,
+        },
+        clock.now(),
+      );
+    },
+
+    skip(event) {
+      m.skips.add(1, { [A.providerId]: known(event.provider), [A.skipReason]: event.reason });
+      sendSpan(event.id)?.addEvent(
+        SPAN_EVENT.skip,
+        { [A.providerId]: event.provider, [A.skipReason]: event.reason, [A.skipDetail]: event.detail },
+        clock.now(),
+      );
+    },
+
+    'rate-limit-wait'(event) {
+      m.rateLimitWait.record(seconds(event.waitedMs), { [A.providerId]: known(event.provider) });
+      sendSpan(event.id)?.addEvent(
+        SPAN_EVENT.rateLimitWait,
+        { [A.providerId]: event.provider, [A.rateLimitWait]: seconds(event.waitedMs) },
+        clock.now(),
+      );
+    },
+
+    'circuit-open'(event) {
+      circuitOpen.set(event.provider, true);
+      m.circuitOpens.add(1, { [A.providerId]: known(event.provider), [A.code]: event.code });
+      const now = clock.now();
+      causingSend(event.provider)?.addEvent(
+        SPAN_EVENT.circuitOpen,
+        {
+          [A.providerId]: event.provider,
+          [A.code]: event.code,
+          [A.circuitOpenFor]: seconds(Math.max(0, event.until - now)),
+        },
+        now,
+      );
+    },
+
+    'circuit-close'(event) {
+      circuitOpen.set(event.provider, false);
+      causingSend(event.provider)?.addEvent(
+        SPAN_EVENT.circuitClose,
+        { [A.providerId]: event.provider },
+        clock.now(),
+      );
+    },
+
+    sent(event) {
+      const last = event.attempts.at(-1);
+      const endedAt = last ? last.startedAt + last.durationMs : clock.now();
+      const state = endSend(event.id, event.attempts.length, endedAt, (strategy) =>
+        sendAttributes('sent', event.provider, strategy),
+      );
+      state?.span.setAttributes({
+        [A.outcome]: 'sent',
+        [A.providerId]: event.provider,
+        [A.providerMessageId]: event.providerMessageId,
+        [A.attempts]: event.attempts.length,
+        [A.possibleDuplicate]: event.possibleDuplicate,
+      });
+      closeSpan(event.id, state, endedAt);
+    },
+
+    failed(event) {
+      const endedAt = clock.now();
+      const state = endSend(event.id, event.attempts.length, endedAt, (strategy) => ({
+        [A.outcome]: 'failed',
+        [A.code]: event.code,
+        [A.strategy]: strategy,
+      }));
+      state?.span.setAttributes({
+        [A.outcome]: 'failed',
+        [A.code]: event.code,
+        [A.errorType]: event.code,
+        [A.attempts]: event.attempts.length,
+      });
+      state?.span.setStatus({ code: SpanStatusCode.ERROR, message: event.message });
+      closeSpan(event.id, state, endedAt);
+    },
+
+    delivery(event) {
+      const provider = known(event.provider);
+      m.webhookEvents.add(1, { [A.providerId]: provider, [A.eventType]: event.type });
+      if (event.type === 'deferred') {
+        m.deferrals.add(1, {
+          [A.providerId]: provider,
+          [A.smtpCategory]: event.smtp?.classification.category ?? 'unknown',
+        });
+      }
+      if (event.type === 'delivered' && event.id) {
+        // The acceptance time is in the store, shared by every instance: the webhook may reach
+        // another process than the one that sent.
+        mailer.status(event.id).then(
+          (status) => {
+            if (status?.state === 'sent' && event.time >= status.acceptedAt) {
+              m.deliveryDelay.record(seconds(event.time - status.acceptedAt), { [A.providerId]: provider });
+            }
+          },
+          () => {},
+        );
+      }
+    },
+
+    webhook(event) {
+      const rejected = event.status >= 400;
+      m.webhookRequests.add(1, {
+        [A.providerId]: known(event.provider),
+        [A.verification]: event.verification,
+        [A.httpStatus]: event.status,
+      });
+      const span = tracer.startSpan(
+        SPAN.webhook,
+        {
+          kind: SpanKind.INTERNAL,
+          startTime: event.startedAt,
+          attributes: {
+            [A.providerId]: known(event.provider),
+            [A.verification]: event.verification,
+            [A.httpStatus]: event.status,
+            [A.webhookStored]: event.stored,
+            [A.webhookDuplicates]: event.duplicates,
+          },
+        },
+        context.active(),
+      );
+      if (rejected)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: event.reason ?? `${event.status}` });
+      span.end(event.startedAt + event.durationMs);
+    },
+
+    'greylist-loop'(event) {
+      const provider = event.evidence.at(-1)?.provider ?? '_unknown';
+      m.greylistLoops.add(1, { [A.providerId]: known(provider), [A.greylistRule]: event.rule });
+      const now = clock.now();
+      const earlier = finished.get(event.id);
+      const attributes: Attributes = {
+        [A.id]: event.id,
+        [A.providerId]: provider,
+        [A.greylistRule]: event.rule,
+        [A.greylistDeferrals]: event.evidence.length,
+        [A.greylistDetail]: event.detail,
+        [A.recipientDomain]: domainOf(event.recipient),
+      };
+      if (recordAddresses) attributes[A.recipientAddress] = event.recipient;
+      const span = tracer.startSpan(
+        SPAN.greylistLoop,
+        {
+          kind: SpanKind.INTERNAL,
+          startTime: now,
+          attributes,
+          ...(earlier ? { links: [{ context: earlier }] } : {}),
+        },
+        context.active(),
+      );
+      loops.set(event.id, trace.setSpan(ROOT_CONTEXT, span));
+      // 'domain-learned' follows synchronously when the domain is remembered: it is this span's event.
+      pendingLoop = span;
+      queueMicrotask(() => {
+        if (pendingLoop === span) pendingLoop = undefined;
+        span.end(now);
+      });
+    },
+
+    'domain-learned'(event) {
+      m.greylistDomainsLearned.add(1, { [A.providerId]: known(event.provider) });
+      const now = clock.now();
+      pendingLoop?.addEvent(
+        SPAN_EVENT.domainLearned,
+        {
+          [A.recipientDomain]: event.domain,
+          [A.providerId]: event.provider,
+          [A.greylistRememberFor]: seconds(Math.max(0, event.until - now)),
+          ...(event.mxHosts.length > 0 ? { [A.mxHosts]: [...event.mxHosts] } : {}),
+        },
+        now,
+      );
+    },
+
+    'greylist-failover'(event) {
+      m.greylistFailovers.add(1, { [A.providerId]: known(event.provider) });
+    },
+
+    'domain-route'(event) {
+      m.greylistDomainRoutes.add(1, { [A.providerId]: known(event.provider), [A.routeRule]: event.rule });
+      routedBy.set(event.id, event);
+    },
+  };
+
+  /**
+   * A send ended: forget its open state and record its metrics (sends and attempts always, the
+   * duration when its start was seen). Returns the open state, whose span the caller completes.
+   */
+  function endSend(
+    id: string,
+    attempts: number,
+    endedAt: number,
+    attributesFor: (strategy: string) => Attributes,
+  ): OpenSend | undefined {
+    const state = id === '' ? undefined : open.get(id); // '' : refused by validation, never started
+    open.delete(id);
+    const strategy = state?.strategy ?? '_unknown';
+    const attributes = attributesFor(strategy);
+    m.sends.add(1, attributes);
+    m.sendAttempts.record(attempts, attemptsAttributes(attributes[A.outcome] as string, strategy));
+    if (state) m.sendDuration.record(seconds(endedAt - state.startedAt), attributes);
+    return state;
+  }
+
+  function closeSpan(id: string, state: OpenSend | undefined, endedAt: number): void {
+    if (!state) return;
+    state.span.end(endedAt);
+    if (linksNeeded) finished.set(id, state.span.spanContext());
+  }
+
+  function causingSend(provider: string): Span | undefined {
+    return lastAttempt?.provider === provider ? sendSpan(lastAttempt.id) : undefined;
+  }
+
+  const observeCircuits = (result: ObservableResult) => {
+    for (const [provider, isOpen] of circuitOpen)
+      result.observe(isOpen ? 1 : 0, { [A.providerId]: provider });
+  };
+  m.circuitOpen.addCallback(observeCircuits);
+
+  const unsubscribe = Object.entries(handlers).map(([name, handler]) =>
+    mailer.on(name as keyof MailerEvents, handler as (event: MailerEvents[keyof MailerEvents]) => void),
+  );
+  return () => {
+    for (const off of unsubscribe) off();
+    m.circuitOpen.removeCallback(observeCircuits);
+  };
+}
+
+/** `make`, remembered per argument list (arguments never contain the separator: ids and codes). */
+function memo<Parameters extends string[], Value>(
+  make: (...parameters: Parameters) => Value,
+): (...parameters: Parameters) => Value {
+  const made = new Map<string, Value>();
+  return (...parameters) => {
+    const key = parameters.join('\u0000');
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(...parameters);
+      made.set(key, value);
+    }
+    return value;
+  };
+}

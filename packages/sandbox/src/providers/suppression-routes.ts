@@ -1,0 +1,45 @@
+/**
+ * Each provider's suppression-list endpoints, in front of its send API: a request the listing
+ * answers never reaches the simulator's `handle`. The lists are `sandbox.suppressions`.
+ */
+import type { ProviderSimulator, SandboxRequest, SandboxResponse, SimulatorContext } from '../types.js';
+
+/** Answers a suppression-list request, or undefined for any other path. */
+export type SuppressionListing = (
+  request: SandboxRequest,
+  context: SimulatorContext,
+) => SandboxResponse | undefined;
+
+export function withSuppressions(
+  simulator: ProviderSimulator,
+  listing: SuppressionListing,
+): ProviderSimulator {
+  return {
+    ...simulator,
+    handle: (request, context) => listing(request, context) ?? simulator.handle(request, context),
+  };
+}
+
+/** The request's query parameters. */
+export function queryOf(request: SandboxRequest): URLSearchParams {
+  const at = request.path.indexOf('?');
+  return new URLSearchParams(at === -1 ? '' : request.path.slice(at + 1));
+}
+
+export function pathOf(request: SandboxRequest): string {
+  return request.path.split('?')[0]!;
+}
+
+/** A whole-number query parameter within [min, max], the default when absent, or undefined when invalid. */
+export function intParameter(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+}

@@ -1,0 +1,102 @@
+/**
+ * SendGrid's own suppression lists, read through `@sendgrid/client` for `mailer.suppressions.sync`:
+ * bounces, blocks, spam reports and global unsubscribes (`GET /v3/suppression/<list>`, `limit` ≤ 500
+ * and `offset`; a short page is the last). A bounce or block is imported only when its reply says
+ * the recipient is gone (or passing: a soft bounce) — a block for the sender's IP or content says
+ * nothing about the recipient. docs/suppression.md, "Sync with the providers".
+ */
+import {
+  ConfigurationError,
+  classifySmtpReply,
+  lazy,
+  reasonForBounce,
+  requireSetting,
+  type SuppressionInput,
+  type SuppressionSource,
+} from '@mailover/core';
+import { SENDGRID_DEFAULT_ENDPOINT } from './client.js';
+
+export interface SendGridSuppressionsOptions {
+  /** The SendGrid API key (needs suppression read access). Default: the `SENDGRID_API_KEY` environment variable. */
+  readonly apiKey?: string;
+  /** API base URL. Default: `https://api.sendgrid.com/`. */
+  readonly endpoint?: string;
+  /** The provider id entries are recorded with. Default `'sendgrid'`. */
+  readonly id?: string;
+  /** Entries per request, 1–500. Default 500 (SendGrid's largest). */
+  readonly pageSize?: number;
+}
+
+const LISTS = ['bounces', 'blocks', 'spam_reports', 'unsubscribes'] as const;
+
+interface SdkClient {
+  setDefaultHeader(name: string, value: string): unknown;
+  setDefaultRequest(name: string, value: unknown): unknown;
+  request(request: { method: 'GET'; url: string; qs: Record<string, number> }): Promise<[unknown, unknown]>;
+}
+
+interface ListedEntry {
+  readonly email?: string;
+  readonly created?: number;
+  readonly reason?: string;
+}
+
+const loadClient = lazy(async () => {
+  const module = await import('@sendgrid/client');
+  return (module.default as unknown as { Client: new () => SdkClient }).Client;
+});
+
+/** SendGrid's suppressions as a {@link SuppressionSource}; the cursor is `<list>:<offset>`. */
+export function sendgridSuppressions(options: SendGridSuppressionsOptions = {}): SuppressionSource {
+  const pageSize = options.pageSize ?? 500;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
+    throw new ConfigurationError(
+      `sendgridSuppressions: pageSize must be a whole number from 1 to 500 (got ${String(pageSize)}); leave it out for 500`,
+    );
+  }
+  const client = lazy(async () => {
+    const Client = await loadClient();
+    const sdk = new Client();
+    sdk.setDefaultHeader(
+      'Authorization',
+      `Bearer ${requireSetting('sendgrid', 'apiKey', options.apiKey, 'SENDGRID_API_KEY')}`,
+    );
+    sdk.setDefaultRequest('baseUrl', options.endpoint ?? SENDGRID_DEFAULT_ENDPOINT);
+    return sdk;
+  });
+  return {
+    provider: options.id ?? 'sendgrid',
+    async page(cursor) {
+      const [name, at] = (cursor ?? `${LISTS[0]}:0`).split(':');
+      const index = LISTS.indexOf(name as (typeof LISTS)[number]);
+      const offset = Number(at);
+      if (index === -1 || !Number.isInteger(offset))
+        throw new RangeError(`sendgridSuppressions: cursor ${cursor} is not one a page returned`);
+      const list = LISTS[index]!;
+      const [, body] = await (await client()).request({
+        method: 'GET',
+        url: `/v3/suppression/${list}`,
+        qs: { limit: pageSize, offset },
+      });
+      const listed = Array.isArray(body) ? (body as ListedEntry[]) : [];
+      const entries = listed.flatMap((entry) => entryOf(list, entry));
+      const next =
+        listed.length === pageSize
+          ? `${list}:${offset + pageSize}`
+          : LISTS[index + 1]
+            ? `${LISTS[index + 1]}:0`
+            : undefined;
+      return next ? { entries, next } : { entries };
+    },
+  };
+}
+
+function entryOf(list: (typeof LISTS)[number], entry: ListedEntry): SuppressionInput[] {
+  if (!entry.email) return [];
+  const since = typeof entry.created === 'number' ? entry.created * 1000 : undefined;
+  const common = { address: entry.email, ...(since === undefined ? {} : { since }), event: `sync:${list}` };
+  if (list === 'spam_reports') return [{ ...common, reason: 'complaint' }];
+  if (list === 'unsubscribes') return [{ ...common, reason: 'unsubscribe' }];
+  const reason = entry.reason ? reasonForBounce(classifySmtpReply(entry.reason)) : undefined;
+  return reason ? [{ ...common, reason }] : [];
+}

@@ -1,0 +1,71 @@
+/**
+ * SES's account-level suppression list, read with `ListSuppressedDestinations` (AWS SDK v3,
+ * `PageSize` ≤ 1000, `NextToken`) for `mailer.suppressions.sync`. SES puts only hard bounces
+ * (`BOUNCE`) and complaints (`COMPLAINT`) there. docs/suppression.md, "Sync with the providers".
+ */
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { ConfigurationError, lazy, requireSetting, type SuppressionSource } from '@mailover/core';
+
+export interface SesSuppressionsOptions {
+  /** A client of your own; the other connection options are then ignored. Default: one built from them. */
+  readonly client?: SESv2Client;
+  /** AWS region. Default: the `AWS_REGION` environment variable. */
+  readonly region?: string;
+  /** Static credentials. Default: the AWS SDK's default chain. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+  /** API base URL instead of AWS's, e.g. the sandbox's `endpoints.ses`. */
+  readonly endpoint?: string;
+  /** The provider id entries are recorded with. Default `'ses'`. */
+  readonly id?: string;
+  /** Entries per request, 1–1000. Default 1000. */
+  readonly pageSize?: number;
+}
+
+const loadSdk = lazy(() => import('@aws-sdk/client-sesv2'));
+
+export function sesSuppressions(options: SesSuppressionsOptions = {}): SuppressionSource {
+  const pageSize = options.pageSize ?? 1000;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+    throw new ConfigurationError(
+      `sesSuppressions: pageSize must be a whole number from 1 to 1000 (got ${String(pageSize)}); leave it out for 1000`,
+    );
+  }
+  const client = lazy(async () => {
+    if (options.client) return options.client;
+    const sdk = await loadSdk();
+    return new sdk.SESv2Client({
+      region: requireSetting('ses', 'region', options.region, 'AWS_REGION'),
+      ...(options.endpoint ? { endpoint: options.endpoint.replace(/\/+$/, '') } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    });
+  });
+  return {
+    provider: options.id ?? 'ses',
+    async page(cursor) {
+      const [sdk, ses] = await Promise.all([loadSdk(), client()]);
+      const answer = await ses.send(
+        new sdk.ListSuppressedDestinationsCommand({
+          PageSize: pageSize,
+          ...(cursor ? { NextToken: cursor } : {}),
+        }),
+      );
+      const entries = (answer.SuppressedDestinationSummaries ?? []).flatMap((summary) =>
+        summary.EmailAddress
+          ? [
+              {
+                address: summary.EmailAddress,
+                reason: summary.Reason === 'COMPLAINT' ? ('complaint' as const) : ('hard_bounce' as const),
+                ...(summary.LastUpdateTime ? { since: summary.LastUpdateTime.getTime() } : {}),
+                event: `sync:${summary.Reason ?? 'BOUNCE'}`,
+              },
+            ]
+          : [],
+      );
+      return answer.NextToken ? { entries, next: answer.NextToken } : { entries };
+    },
+  };
+}
