@@ -44,6 +44,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'suppression', script: 'bench/suppression/run.ts', nodeFlags: ['--expose-gc', ...SOURCE_FLAGS] },
   { name: 'greylisting', script: 'bench/greylisting/run.ts', nodeFlags: SOURCE_FLAGS },
   { name: 'classify', script: 'bench/classify/run.ts', nodeFlags: SOURCE_FLAGS },
+  { name: 'queue', script: 'bench/queue/run.ts', nodeFlags: SOURCE_FLAGS },
 ];
 
 const only = process.argv.slice(2).filter((argument) => argument !== '--');

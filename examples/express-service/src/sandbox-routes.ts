@@ -29,7 +29,9 @@ export function sandboxRoutes(mode: SandboxMode, mailer: Mailer, baseUrl: () => 
       response.status(400).json({ error: 'bad_type', message: `type is one of ${EVENT_TYPES.join(', ')}` });
       return;
     }
-    const status = await mailer.status(request.params.id);
+    const found = await mailer.status(request.params.id);
+    // Only a message a provider accepted has a provider message id to send events about.
+    const status = found?.state === 'sent' ? found : undefined;
     const reply = typeof request.query.reply === 'string' ? request.query.reply : undefined;
     const webhook = status && buildSandboxWebhook(mode, status.providerMessageId, type, reply);
     if (!status || !webhook) {

@@ -48,3 +48,13 @@ export type { SuppressionSource, SuppressionSourcePage } from './suppression/syn
 export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
 export type { SuppressedRecipient } from './send-result.js';
+export { memoryQueue } from './queue/memory-queue.js';
+export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
+export {
+  DEFAULT_QUEUE_RETRY_DELAYS_MS,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobState,
+  type WorkerOptions,
+} from './queue/runner.js';
+export type { QueuedStatus, QueueState, SentStatus, Status } from './queue/status.js';

@@ -46,6 +46,11 @@ export interface SendResult {
   readonly attempts: readonly SendAttempt[];
   /** True when an earlier attempt ended with outcome `unknown`: the message may arrive twice. */
   readonly possibleDuplicate: boolean;
+  /**
+   * True when no provider was called: an earlier send with the same `idempotencyKey` did, and this
+   * is its result (docs/idempotency.md). Absent on a send that called a provider.
+   */
+  readonly replayed?: boolean;
   /** Recipients left out because they are suppressed; absent when none was. */
   readonly suppressed?: readonly SuppressedRecipient[];
 }

@@ -292,7 +292,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
         // another process than the one that sent.
         mailer.status(event.id).then(
           (status) => {
-            if (status && event.time >= status.acceptedAt) {
+            if (status?.state === 'sent' && event.time >= status.acceptedAt) {
               m.deliveryDelay.record(seconds(event.time - status.acceptedAt), { [A.providerId]: provider });
             }
           },

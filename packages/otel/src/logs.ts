@@ -109,6 +109,18 @@ const DESCRIBE: { readonly [Name in MailerEventName]: Describe<Name> } = {
       possibleDuplicate: e.possibleDuplicate,
     },
   }),
+  job: (e) => ({
+    level: e.state === 'dead' ? 'error' : e.state === 'scheduled' && e.reason !== undefined ? 'warn' : 'info',
+    message: `job ${e.id} ${e.state}${e.reason === undefined ? '' : `: ${e.reason}`}`,
+    fields: {
+      id: e.id,
+      messageId: e.messageId,
+      state: e.state,
+      attempts: e.attempts,
+      ...(e.runAt === undefined ? {} : { runAt: new Date(e.runAt).toISOString() }),
+      ...(e.reason === undefined ? {} : { reason: e.reason }),
+    },
+  }),
   failed: (e) => ({
     level: 'error',
     message: `send failed: ${e.code}`,

@@ -53,7 +53,7 @@ const loadBullmq = lazy(() => import('bullmq'));
 
 // BullMQ refuses custom ids that contain ':' or look like integers; the engine's ids have colons.
 // A digest keeps them unique, fixed-length and acceptable.
-const toBullJobId = (jobId: string) => `j${createHash('sha256').update(jobId).digest('base64url')}`;
+export const toBullJobId = (jobId: string) => `j${createHash('sha256').update(jobId).digest('base64url')}`;
 
 const POLL_MS = 25;
 

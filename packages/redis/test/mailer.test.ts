@@ -25,7 +25,12 @@ describeRedis('two mailer instances sharing one Redis', () => {
     const relay = mockProvider({ id: 'relay', ip: 'fixed' });
     const mailer = createMailer({
       providers: [esp, relay],
-      ...redis({ url, prefix, scheduler: { queue, prefix: bullPrefix } }),
+      ...redis({
+        url,
+        prefix,
+        scheduler: { queue, prefix: bullPrefix },
+        queue: { queue: `${queue}-send`, prefix: bullPrefix },
+      }),
     });
     const post = (events: MockWebhookEvent[]) =>
       mailer.webhooks.handle(
@@ -36,15 +41,17 @@ describeRedis('two mailer instances sharing one Redis', () => {
           body: JSON.stringify(events),
         }),
       );
-    return { mailer, relay, post };
+    return { mailer, esp, relay, post };
   };
   const mailers: Mailer[] = [];
 
   afterAll(async () => {
     await Promise.all(mailers.map((mailer) => mailer.close()));
-    const bull = new Queue(queue, { connection: { url }, prefix: bullPrefix });
-    await bull.obliterate({ force: true });
-    await bull.close();
+    for (const name of [queue, `${queue}-send`]) {
+      const bull = new Queue(name, { connection: { url }, prefix: bullPrefix });
+      await bull.obliterate({ force: true });
+      await bull.close();
+    }
     const admin = new Redis(url);
     const keys = await admin.keys(`${prefix}*`);
     if (keys.length > 0) await admin.del(...keys);
@@ -93,5 +100,23 @@ describeRedis('two mailer instances sharing one Redis', () => {
     expect(first.relay.calls.length + second.relay.calls.length).toBe(1);
     const status = await second.mailer.status(sent.id);
     expect(status?.recipients['ada@example.edu']).toMatchObject({ state: 'failed_over', provider: 'relay' });
+  });
+
+  it('make one provider call for one idempotency key sent from both at once', async () => {
+    const [first, second] = [instance(), instance()];
+    mailers.push(first.mailer, second.mailer);
+    const receipt = {
+      from: 'shop@example.com',
+      to: 'ada@example.edu',
+      subject: 'Receipt',
+      text: 'Paid.',
+      idempotencyKey: `${run}-receipt`,
+    };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => (index % 2 ? first : second).mailer.send(receipt)),
+    );
+    const calls = [first, second].flatMap((one) => [...one.esp.calls, ...one.relay.calls]);
+    expect(calls).toHaveLength(1);
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
   });
 });

@@ -1,9 +1,9 @@
 import { memoryStore } from '@mailover/core';
 import { Redis } from 'ioredis';
+import { testStore } from '@mailover/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisError, redisStore } from '../src/index.js';
 import { freePort, findRedis, hasRedisServer, startRedisServer, uniqueName } from './redis-server.js';
-import { testStore } from './store-contract.js';
 
 const target = await findRedis();
 if ('skip' in target) console.warn(`@mailover/redis store tests skipped: ${target.skip}`);
@@ -23,7 +23,8 @@ async function keysOfRun(client: Redis): Promise<string[]> {
   return keys;
 }
 
-testStore('memoryStore (core)', () => memoryStore());
+const runner = { describe, it, afterAll };
+testStore('memoryStore (core)', () => memoryStore(), runner);
 
 let storeCount = 0;
 describeRedis('redisStore', () => {
@@ -37,10 +38,14 @@ describeRedis('redisStore', () => {
     await ('stop' in target ? target.stop() : undefined);
   });
 
-  testStore('redisStore', () => {
-    storeCount += 1; // a namespace of its own for each test
-    return redisStore({ url }, { prefix: `${runPrefix}${storeCount}:` });
-  });
+  testStore(
+    'redisStore',
+    () => {
+      storeCount += 1; // a namespace of its own for each test
+      return redisStore({ url }, { prefix: `${runPrefix}${storeCount}:` });
+    },
+    runner,
+  );
 
   it('namespaces every key under the prefix and lets none live forever', async () => {
     const prefix = `${runPrefix}ttl:`;

@@ -174,6 +174,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       request.socket.destroy();
       return;
     }
+    if (fault?.kind === 'accept_then_reset' || fault?.kind === 'accept_then_hang') {
+      // The provider took the message; only its answer is lost (docs/queue.md, the ambiguous case).
+      const answer = await simulators[kind].handle(simulatorRequest, contexts[kind]);
+      if (answer.status >= 300) return send(response, answer); // refused: there is nothing to lose
+      if (fault.kind === 'accept_then_reset') request.socket.destroy();
+      return; // accept_then_hang: keep the socket open, never answer
+    }
     const answer = fault
       ? simulators[kind].renderFault(fault, simulatorRequest)
       : (domainApis[kind](simulatorRequest, contexts[kind], domains) ??

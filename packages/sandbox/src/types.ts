@@ -91,6 +91,8 @@ export type FaultKind =
   | 'rate_limited' // 429 with Retry-After
   | 'hang' // accept the connection, never answer
   | 'reset' // destroy the socket without an answer
+  | 'accept_then_reset' // accept the message (it counts as sent), then destroy the socket: the answer is lost
+  | 'accept_then_hang' // accept the message, then never answer: the client times out
   | 'malformed' // 200 with a body that is not what the SDK expects
   | 'quota_exhausted'
   | 'account_suspended'

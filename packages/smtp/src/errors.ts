@@ -41,8 +41,8 @@ const TRANSIENT: Readonly<Partial<Record<SmtpReplyCategory, FailureCode>>> = {
   auth_required: 'auth_failed',
 };
 
-/** Commands after which the relay may already hold the message. */
-const AFTER_DATA = new Set(['DATA', 'BDAT', 'CONN_END', 'END']);
+/** Commands before the message is handed over: a failure there leaves nothing at the relay. */
+const BEFORE_DATA = new Set(['EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH', 'MAIL', 'RCPT', 'RSET', 'NOOP']);
 
 export interface SmtpErrorContext extends ClassifyContext {
   /** Retry-After to report for a greylisting reply: when the same IP will be let through. Default: none. */
@@ -67,18 +67,16 @@ function answer(error: Record<PropertyKey, unknown>, context: SmtpErrorContext):
   const mapped = typeof code === 'string' ? NODEMAILER_CODES[code] : undefined;
   if (!mapped) return undefined;
   // Before DATA the relay holds nothing yet; a connection lost after it may have taken the message.
-  // nodemailer reports a socket timeout as command CONN whenever it happens, so only the connection
-  // and greeting timeouts (its own words) say for sure that nothing was sent.
-  const afterData = typeof command === 'string' && AFTER_DATA.has(command.toUpperCase());
-  const beforeAnything = /^(Connection timeout|Greeting never received)/i.test(textOf(error.message));
-  const outcome =
-    mapped === 'timeout'
-      ? beforeAnything
-        ? 'not_sent'
-        : 'unknown'
-      : afterData && mapped === 'network'
-        ? 'unknown'
-        : 'not_sent';
+  // nodemailer names the command CONN for a connection error at any stage (a close after the DATA
+  // body included), so only what proves the relay never got the message counts as `not_sent`: a
+  // command before DATA, or a connection that was never made (refused, DNS, connect or greeting
+  // timeout). Everything else is `unknown`: better a flagged possible duplicate than a silent one.
+  const verb = typeof command === 'string' ? command.toUpperCase().split(' ')[0]! : '';
+  const neverConnected =
+    code === 'ECONNREFUSED' ||
+    code === 'EDNS' ||
+    /^(Connection timeout|Greeting never received|connect E|getaddrinfo)/i.test(textOf(error.message));
+  const outcome = neverConnected || BEFORE_DATA.has(verb) ? 'not_sent' : 'unknown';
   return {
     row: { code: mapped, outcome, providerCode: code as string },
     text: textOf(error.message) || 'SMTP error',

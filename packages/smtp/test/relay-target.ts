@@ -46,7 +46,12 @@ export async function relayTarget(): Promise<ProviderTestTarget> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        if (fault === 'hang') return; // the message is in; the answer never comes
+        // The message is in; the answer never comes, or the connection drops before it.
+        if (fault === 'hang' || fault === 'accept_then_hang') return;
+        if (fault === 'accept_then_reset') {
+          for (const socket of sockets) socket.destroy();
+          return;
+        }
         simpleParser(Buffer.concat(chunks)).then((mail) => {
           const list = (value: typeof mail.to) =>
             (Array.isArray(value) ? value : value ? [value] : []).flatMap((entry) =>

@@ -1,6 +1,7 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { FailureCode } from '../failures.js';
 import type { GreylistEvents } from '../greylisting/ports.js';
+import type { JobState } from '../queue/runner.js';
 import type { WebhookReport } from '../webhooks/handler.js';
 import type { SendAttempt, SendResult } from './types.js';
 
@@ -65,6 +66,18 @@ export interface MailerEvents extends GreylistEvents {
     readonly rule: 'domain' | 'mx';
     readonly mxHost?: string;
     readonly learnedFrom?: string;
+  };
+  /** A queued message changed state (docs/queue.md): queued, scheduled, sending, sent, dead, cancelled. */
+  job: {
+    readonly id: string;
+    readonly messageId: string;
+    readonly state: JobState;
+    /** Sends tried so far. */
+    readonly attempts: number;
+    /** When it is due next (queued, scheduled). */
+    readonly runAt?: number;
+    /** Why it is dead, or why the last attempt failed. */
+    readonly reason?: string;
   };
   failed: {
     readonly id: string;

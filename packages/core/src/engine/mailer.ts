@@ -18,14 +18,24 @@ import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
+import { memoryQueue } from '../queue/memory-queue.js';
+import type { Queue } from '../queue/queue.js';
+import {
+  createQueueRunner,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type WorkerOptions,
+} from '../queue/runner.js';
+import type { Status } from '../queue/status.js';
 import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
+import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';
 import { createIngest } from './ingest.js';
 import { resolveMailerOptions } from './options.js';
 import { MailerEmitter, type MailerEventName, type MailerEvents, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 import { orderProviders } from './strategy.js';
-import { type HistoryEntry, type MessageStatus, Tracker } from './tracking.js';
+import { type HistoryEntry, Tracker } from './tracking.js';
 import type { MailerOptions, SendManyOptions, SendOptions, SendResult } from './types.js';
 
 /** One entry of `sendMany`'s answer, in the order of the input. */
@@ -44,6 +54,16 @@ export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
   readonly retentionMs?: number;
   /** Largest webhook body accepted, bytes. Default 5 MiB. */
   readonly maxWebhookBytes?: number;
+  /** Where `enqueue()` keeps messages (docs/queue.md). Default: in memory, one process, not durable. */
+  readonly queue?: Queue;
+  /** Work the queue on this instance (`false`: enqueue only, as an API process). Default: on, 4 at a time. */
+  readonly worker?: boolean | WorkerOptions;
+  /**
+   * How long an idempotency claim outlives an instance that died mid-send, ms: until then, sends
+   * of the same key wait for it (docs/idempotency.md). Renewed every third of it while a send runs.
+   * Default 120 000.
+   */
+  readonly idempotencyLeaseMs?: number;
   /**
    * The suppression list (docs/suppression.md): learned from webhooks, checked before every
    * provider call. `false` turns both off. Default: on, soft bounces suppress for 3 days.
@@ -61,8 +81,19 @@ export interface Mailer {
   send(message: MessageInput, options?: SendOptions): Promise<SendResult>;
   /** Send many, `concurrency` at a time. Never rejects for one message: each gets a result or an error. */
   sendMany(messages: Iterable<MessageInput>, options?: SendManyOptions): Promise<SendManyOutcome[]>;
-  /** Per-recipient state and the history of events and decisions; undefined for an unknown id. */
-  status(id: string): Promise<MessageStatus | undefined>;
+  /**
+   * Validate, store durably (where the queue is), and resolve before any provider is called; a
+   * worker sends it later with the same engine, retrying for hours through outages (docs/queue.md).
+   */
+  enqueue(message: MessageInput, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Cancel a queued message whose send has not started. Resolves false when too late or unknown. */
+  cancel(id: string): Promise<boolean>;
+  /**
+   * `state: 'sent'` with per-recipient state and history once a provider accepted the message;
+   * before that, a queued message's state (queued, scheduled, sending, dead, cancelled); undefined
+   * for an unknown id.
+   */
+  status(id: string): Promise<Status | undefined>;
   /** Webhook endpoints: verify, parse, correlate and store provider delivery events. */
   readonly webhooks: WebhookEndpoint;
   /** Subscribe to an engine event; returns the unsubscribe function. */
@@ -148,6 +179,37 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   });
 
   const tracker = new Tracker(store, clock, retentionMs);
+  const idempotency = new Idempotency({
+    store,
+    clock,
+    retentionMs,
+    leaseMs: numberOption(
+      'createMailer',
+      'idempotencyLeaseMs',
+      options.idempotencyLeaseMs,
+      IDEMPOTENCY_LEASE_MS,
+      {
+        min: 1,
+        unit: 'ms',
+      },
+    ),
+  });
+  // The queue (docs/queue.md): jobs are sent by `dispatch`, below, as send() does.
+  const queue = options.queue ?? memoryQueue(clock);
+  const worker = options.worker ?? true;
+  const runner = createQueueRunner(
+    {
+      queue,
+      store,
+      clock,
+      emitter,
+      idempotency,
+      retentionMs,
+      onAmbiguous: resolved.onAmbiguous,
+      dispatch,
+    },
+    worker === true ? {} : worker,
+  );
   const fixed = options.providers.filter((provider) => provider.ip === 'fixed');
   const guard =
     resolved.greylisting === false || fixed.length === 0
@@ -235,6 +297,17 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     if (sendOptions.stream !== undefined || sendOptions.ignoreSuppressions === true) {
       message = { ...message, suppression: suppressionOf(sendOptions) };
     }
+    // Idempotent send (docs/idempotency.md): one provider call per key, whoever asks.
+    if (message.idempotencyKey !== undefined) {
+      return idempotency.run(message, deadlineOf(sendOptions, clock.now()), () =>
+        dispatch(message, sendOptions),
+      );
+    }
+    return dispatch(message, sendOptions);
+  }
+
+  /** Order the providers, deliver, record the acceptance. */
+  async function dispatch(message: NormalizedMessage, sendOptions: SendOptions): Promise<SendResult> {
     const route: { reason?: RouteReason } = {};
     const ordered = orderFor(message, sendOptions, route);
     const order = Array.isArray(ordered) ? ordered : await ordered;
@@ -302,14 +375,30 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     }),
   });
 
+  async function enqueue(input: MessageInput, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> {
+    if (!normalize) normalize = (await loadNormalizer()).normalizeMessage;
+    return runner.enqueue(
+      normalize(withIdempotencyKey(input, enqueueOptions.idempotencyKey), options),
+      enqueueOptions,
+    );
+  }
+
   return {
     send,
     sendMany,
-    status: (id) => tracker.status(id),
+    enqueue,
+    cancel: (id) => runner.cancel(id),
+    async status(id) {
+      const sent = await tracker.status(id);
+      return sent ? { ...sent, state: 'sent' } : runner.status(id);
+    },
     webhooks,
     on: (name, listener) => emitter.on(name, listener),
-    idle: () => scheduler.idle(),
+    idle: async () => {
+      await Promise.all([scheduler.idle(), queue.idle()]);
+    },
     async close() {
+      await queue.close();
       await scheduler.close();
       await store.close?.();
     },

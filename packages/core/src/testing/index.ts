@@ -19,3 +19,5 @@ export {
   type ReceivedMessage,
   testProvider,
 } from './conformance/test-provider.js';
+export { type StoreContractRunner, testStore } from './store-contract.js';
+export { jobReaches, type QueueInstanceFactory, testQueue } from './queue-contract.js';

@@ -122,6 +122,8 @@ function renderMailgunFault(fault: Fault, request: SandboxRequest): SandboxRespo
       return json(413, { message: 'request size exceeds 52.4MiB limit' });
     case 'hang':
     case 'reset':
+    case 'accept_then_reset':
+    case 'accept_then_hang':
       // The server handles these itself; answer like an outage if one ever reaches here.
       return json(503, { message: 'Service Unavailable' });
   }

@@ -12,6 +12,10 @@ export type ConformanceFault =
   | 'rate_limited'
   | 'hang'
   | 'reset'
+  /** The provider accepts the message, then the answer is lost (the connection is reset). */
+  | 'accept_then_reset'
+  /** The provider accepts the message, then never answers: the client times out. */
+  | 'accept_then_hang'
   | 'malformed'
   | 'quota_exhausted'
   | 'account_suspended'

@@ -1,0 +1,66 @@
+/**
+ * The tables mailover keeps in PostgreSQL, created and migrated by the package itself. Each
+ * migration runs once, in order, inside one transaction holding an advisory lock, so instances
+ * starting together never race; `schema_version` records which ones have run. See docs/queue.md.
+ */
+import type { Pool } from 'pg';
+import { ConfigurationError } from '@mailover/core';
+
+/** Migrations in order; entry N (from 0) takes the schema to version N + 1. Never edit one that shipped. */
+const MIGRATIONS: readonly ((schema: string) => string)[] = [
+  // 1: the key-value store. A row holds a plain value (`value`) or a list (`items`), never both,
+  // as a Redis key holds one type. Expired rows read as absent and are swept later.
+  (schema) => `
+    CREATE TABLE ${schema}.kv (
+      key text PRIMARY KEY,
+      value text,
+      items text[],
+      expires_at timestamptz NOT NULL
+    );
+    CREATE INDEX kv_expires_at ON ${schema}.kv (expires_at);
+    CREATE TABLE ${schema}.buckets (
+      key text PRIMARY KEY,
+      tokens double precision NOT NULL,
+      at_ms double precision NOT NULL,
+      expires_at timestamptz NOT NULL
+    );`,
+];
+
+/** The version this package brings a schema to. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Create `schema` and bring it to SCHEMA_VERSION. Refuses a schema written by a newer release,
+ * rather than running against tables it does not know.
+ */
+export async function migrate(pool: Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // One migrator per schema at a time, across every process; released at COMMIT.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mailover:migrate:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${schema}.schema_version`,
+    );
+    const current = rows[0]?.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new ConfigurationError(
+        `postgres: schema ${schema} is at version ${current}, newer than this @mailover/postgres knows (${SCHEMA_VERSION}); upgrade @mailover/postgres on this instance`,
+      );
+    }
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+      await client.query(MIGRATIONS[version - 1]!(schema));
+      await client.query(`INSERT INTO ${schema}.schema_version (version) VALUES ($1)`, [version]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
