@@ -1,4 +1,4 @@
-/** Test kit for mailover users: a scriptable provider, mock webhooks and a virtual clock. Import from `@mailover/core/testing`. */
+/** Test kit for mailover users: a scriptable provider, mock webhooks, a virtual clock, adapter checks. Import from `@mailover/core/testing`. */
 export {
   type MockCall,
   type MockProvider,
@@ -8,3 +8,4 @@ export {
 } from './mock-provider.js';
 export { type MockWebhookEvent, mockWebhooks } from './mock-webhooks.js';
 export { VirtualClock } from './virtual-clock.js';
+export { configurationErrorOf, normalizedMessage, sendContext } from './adapter-checks.js';
