@@ -10,12 +10,12 @@ import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import {
   ConfigurationError,
   createMailer,
-  type NormalizedMessage,
   type ProviderV1,
   type ProviderWebhooks,
   type WebhookContext,
   type WebhookRequest,
 } from '@mailover/core';
+import { normalizedMessage, sendContext } from '@mailover/core/testing';
 import { mailgun } from '@mailover/mailgun';
 import { postmark } from '@mailover/postmark';
 import { buildSesSubscriptionConfirmation, generateSesWebhookKeys } from '@mailover/sandbox';
@@ -309,22 +309,7 @@ function withOption(options: Record<string, unknown>, path: string, value: unkno
   return copy;
 }
 
-const message: NormalizedMessage = {
-  id: 'mo-sweep',
-  messageId: '<mo-sweep@example.test>',
-  from: { address: 'app@example.test' },
-  to: [{ address: 'ada@example.org' }],
-  cc: [],
-  bcc: [],
-  replyTo: [],
-  subject: 'Sweep',
-  text: 'plain',
-  attachments: [],
-  headers: {},
-  tags: [],
-  metadata: {},
-  sizeBytes: 100,
-};
+const message = normalizedMessage({ id: 'mo-sweep' });
 
 async function expectRefused(webhooks: ProviderWebhooks, probes: readonly Probe[], what: string) {
   for (const [name, probe] of probes) {
@@ -385,7 +370,7 @@ describe('configuration sweep: every provider, one option at a time', () => {
           }
           if (subject.lazy?.includes(option)) {
             // Read at the first send, with the environment as fallback (cleared here).
-            const error = await provider.send(message, context_()).then(
+            const error = await provider.send(message, sendContext()).then(
               () => undefined,
               (caught: unknown) => caught,
             );
@@ -403,10 +388,6 @@ describe('configuration sweep: every provider, one option at a time', () => {
     });
   }
 });
-
-function context_() {
-  return { signal: new AbortController().signal, attempt: 1, idempotencyKey: 'sweep' };
-}
 
 describe('configuration sweep: createMailer', () => {
   const provider = () => sendgrid({ apiKey: 'SG.sweep', id: 'esp' });

@@ -12,6 +12,7 @@ import {
   requireSetting,
   type SuppressionInput,
   type SuppressionSource,
+  withoutTrailingSlashes,
 } from '@mailover/core';
 
 export interface MailgunSuppressionsOptions {
@@ -56,7 +57,7 @@ export function mailgunSuppressions(options: MailgunSuppressionsOptions = {}): S
     return new Mailgun(FormData).client({
       username: 'api',
       key: requireSetting('mailgun', 'apiKey', options.apiKey, 'MAILGUN_API_KEY'),
-      url: (options.endpoint ?? 'https://api.mailgun.net').replace(/\/+$/, '').replace(/\/v3$/, ''),
+      url: withoutTrailingSlashes(options.endpoint ?? 'https://api.mailgun.net').replace(/\/v3$/, ''),
     }).suppressions as unknown as SuppressionsClient;
   });
   return {

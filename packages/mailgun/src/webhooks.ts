@@ -131,15 +131,20 @@ function recipientsOf(event: Record<string, unknown>): string[] {
   return fromHeader.length > 0 ? fromHeader : [''];
 }
 
-// The addresses of a To: header: `a@x`, `Ann <a@x>, "Doe, J" <j@y>`. Bounded, so a hostile header
-// costs little.
-const HEADER_ADDRESS = /<([^<>\s]{1,254}@[^<>\s]{1,254})>|([^\s<>",;]{1,254}@[^\s<>",;]{1,254})/g;
+// The addresses of a To: header: `a@x`, `Ann <a@x>, "Doe, J" <j@y>`. Quoted names are dropped,
+// then the rest is split at separators: no pattern that backtracks over a hostile header.
+const QUOTED_NAME = /"[^"]*"/g;
+const SEPARATORS = /[\s<>,;]+/;
 const MAX_HEADER_RECIPIENTS = 1_000;
+const MAX_PART_OCTETS = 254;
 
 function addressesOf(header: string): string[] {
   const found = new Set<string>();
-  for (const match of header.slice(0, 100_000).matchAll(HEADER_ADDRESS)) {
-    found.add((match[1] ?? match[2])!);
+  for (const token of header.slice(0, 100_000).replace(QUOTED_NAME, ' ').split(SEPARATORS)) {
+    const at = token.indexOf('@');
+    if (at < 1 || at !== token.lastIndexOf('@') || at === token.length - 1) continue;
+    if (at > MAX_PART_OCTETS || token.length - at - 1 > MAX_PART_OCTETS) continue;
+    found.add(token);
     if (found.size >= MAX_HEADER_RECIPIENTS) break;
   }
   return [...found];

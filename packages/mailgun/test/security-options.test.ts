@@ -3,8 +3,9 @@
  * Mailgun signs HMAC-SHA256(timestamp + token) with no separator, so the same signature covers
  * every split of the same string.
  */
+import { configurationErrorOf } from '@mailover/core/testing';
 import { createHmac } from 'node:crypto';
-import { ConfigurationError, type WebhookContext, type WebhookRequest } from '@mailover/core';
+import type { WebhookContext, WebhookRequest } from '@mailover/core';
 import { describe, expect, it } from 'vitest';
 import { mailgun, verifyMailgunWebhook } from '../src/index.js';
 
@@ -40,15 +41,7 @@ function memoryContext(): WebhookContext {
   };
 }
 
-function configurationError(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    if (ConfigurationError.isInstance(error)) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError, and the provider was built');
-}
+const configurationError = (build: () => unknown) => configurationErrorOf(build).message;
 
 describe('mailgun: the timestamp is digits only', () => {
   it('refuses a replay that moves the timestamp/token boundary ("1700000000e0")', async () => {

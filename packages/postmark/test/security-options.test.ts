@@ -3,19 +3,12 @@
  * built from unset variables (`undefined:undefined`, blanks) were accepted, and then anyone who
  * sent those words was let in.
  */
-import { ConfigurationError, type WebhookRequest } from '@mailover/core';
+import { configurationErrorOf } from '@mailover/core/testing';
+import type { WebhookRequest } from '@mailover/core';
 import { describe, expect, it } from 'vitest';
 import { type PostmarkWebhookAuth, postmark } from '../src/index.js';
 
-function configurationError(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    if (ConfigurationError.isInstance(error)) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError, and the provider was built');
-}
+const configurationError = (build: () => unknown) => configurationErrorOf(build).message;
 
 const env: Record<string, string | undefined> = {};
 

@@ -1,18 +1,11 @@
 /** Issue #12: SendGrid options that failed open or failed late. */
+import { configurationErrorOf } from '@mailover/core/testing';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { ConfigurationError, type WebhookRequest } from '@mailover/core';
+import type { WebhookRequest } from '@mailover/core';
 import { describe, expect, it } from 'vitest';
 import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, sendgrid } from '../src/index.js';
 
-function configurationError(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    if (ConfigurationError.isInstance(error)) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError, and the provider was built');
-}
+const configurationError = (build: () => unknown) => configurationErrorOf(build).message;
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const webhookPublicKey = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');

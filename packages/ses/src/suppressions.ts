@@ -4,7 +4,13 @@
  * (`BOUNCE`) and complaints (`COMPLAINT`) there. docs/suppression.md, "Sync with the providers".
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { ConfigurationError, lazy, requireSetting, type SuppressionSource } from '@mailover/core';
+import {
+  ConfigurationError,
+  lazy,
+  requireSetting,
+  type SuppressionSource,
+  withoutTrailingSlashes,
+} from '@mailover/core';
 
 export interface SesSuppressionsOptions {
   /** A client of your own; the other connection options are then ignored. Default: one built from them. */
@@ -39,7 +45,7 @@ export function sesSuppressions(options: SesSuppressionsOptions = {}): Suppressi
     const sdk = await loadSdk();
     return new sdk.SESv2Client({
       region: requireSetting('ses', 'region', options.region, 'AWS_REGION'),
-      ...(options.endpoint ? { endpoint: options.endpoint.replace(/\/+$/, '') } : {}),
+      ...(options.endpoint ? { endpoint: withoutTrailingSlashes(options.endpoint) } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
   });

@@ -4,7 +4,8 @@
  * SES-shaped events that verify. These tests sign with the same (sandbox) SNS certificate for a
  * topic that is not ours, as SNS would for an attacker's topic.
  */
-import { ConfigurationError, type WebhookContext, type WebhookRequest } from '@mailover/core';
+import type { WebhookContext, WebhookRequest } from '@mailover/core';
+import { configurationErrorOf } from '@mailover/core/testing';
 import { type Sandbox, startSandbox } from '@mailover/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SesWebhookOptions, ses } from '../src/index.js';
@@ -33,15 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-function configurationError(build: () => unknown): ConfigurationError {
-  try {
-    build();
-  } catch (error) {
-    if (ConfigurationError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError, and the provider was built');
-}
+const configurationError = configurationErrorOf;
 
 describe('ses webhooks: only your topics', () => {
   it('refuses to build SNS webhooks with no topic allow-list, confirming or not', () => {

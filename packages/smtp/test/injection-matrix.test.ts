@@ -7,6 +7,7 @@
  * validation, which refuses most of these first) to test the adapter's line of defence.
  */
 import type { NormalizedMessage } from '@mailover/core';
+import { normalizedMessage, sendContext } from '@mailover/core/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { smtp } from '../src/index.js';
@@ -49,37 +50,13 @@ beforeEach(() => {
   transcript.messages.length = 0;
 });
 
-function message(overrides: Partial<NormalizedMessage> = {}): NormalizedMessage {
-  return {
-    id: 'mo-matrix',
-    messageId: '<mo-matrix@example.test>',
-    from: { address: 'app@example.test' },
-    to: [{ address: 'ok@example.org' }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: 'Hello',
-    text: 'plain',
-    attachments: [],
-    headers: {},
-    tags: [],
-    metadata: {},
-    sizeBytes: 100,
-    ...overrides,
-  };
-}
-
-const context = (recipients?: readonly string[]) => ({
-  signal: new AbortController().signal,
-  attempt: 1,
-  idempotencyKey: 'k',
-  ...(recipients ? { recipients } : {}),
-});
+const message = (overrides: Partial<NormalizedMessage> = {}) =>
+  normalizedMessage({ id: 'mo-matrix', messageId: '<mo-matrix@example.test>', ...overrides });
 
 async function send(input: NormalizedMessage, recipients?: readonly string[]) {
   const provider = smtp({ host: '127.0.0.1', port, pool: false });
   try {
-    await provider.send(input, context(recipients));
+    await provider.send(input, sendContext(recipients));
     return { ok: true as const };
   } catch (error) {
     return { ok: false as const, error, failure: provider.classifyError(error) };

@@ -1,5 +1,5 @@
 /** Issue #12: SMTP credentials never appear in an error; numeric options must be usable numbers. */
-import { ConfigurationError, type NormalizedMessage } from '@mailover/core';
+import { configurationErrorOf, normalizedMessage, sendContext } from '@mailover/core/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtp } from '../src/index.js';
@@ -31,42 +31,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const message: NormalizedMessage = {
-  id: 'mo-auth',
-  messageId: '<mo-auth@example.test>',
-  from: { address: 'app@example.test' },
-  to: [{ address: 'ok@example.org' }],
-  cc: [],
-  bcc: [],
-  replyTo: [],
-  subject: 'Hello',
-  text: 'plain',
-  attachments: [],
-  headers: {},
-  tags: [],
-  metadata: {},
-  sizeBytes: 100,
-};
+const message = normalizedMessage({ id: 'mo-auth' });
 
-function configurationError(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    if (ConfigurationError.isInstance(error)) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError, and the provider was built');
-}
+const configurationError = (build: () => unknown) => configurationErrorOf(build).message;
 
 describe('smtp: credentials never leak', () => {
   it('scrubs the password and the AUTH PLAIN blob from the error and its classification', async () => {
     const provider = smtp({ host: '127.0.0.1', port, pool: false, auth: { user: USER, pass: PASS } });
-    const error = await provider
-      .send(message, { signal: new AbortController().signal, attempt: 1, idempotencyKey: 'k' })
-      .then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
+    const error = await provider.send(message, sendContext()).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     await provider.close();
     const failure = provider.classifyError(error);
     expect(failure.code).toBe('auth_failed');

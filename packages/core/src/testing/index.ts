@@ -1,4 +1,4 @@
-/** Test kit for mailover users: a scriptable provider, mock webhooks and a virtual clock. Import from `@mailover/core/testing`. */
+/** Test kit for mailover users: a scriptable provider, mock webhooks, a virtual clock, adapter checks. Import from `@mailover/core/testing`. */
 export {
   type MockCall,
   type MockProvider,
@@ -21,3 +21,4 @@ export {
 } from './conformance/test-provider.js';
 export { type StoreContractRunner, testStore } from './store-contract.js';
 export { jobReaches, type QueueInstanceFactory, testQueue } from './queue-contract.js';
+export { configurationErrorOf, normalizedMessage, sendContext } from './adapter-checks.js';
