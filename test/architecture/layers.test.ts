@@ -26,6 +26,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['contract', 'config'],
   greylisting: ['contract', 'store', 'message-types'],
   webhooks: ['contract'],
+  // The Queue interface, the in-memory queue, its keys; the runner that works it is the engine's.
+  queue: ['contract', 'config'],
   // `@mailover/core/provider`, the adapters' entry (docs/adapters.md): the contract and its helpers.
   'provider-kit': ['contract', 'config', 'message-types', 'smtp', 'smtp-types'],
   suppression: ['contract', 'config', 'message', 'message-types', 'store', 'smtp-types'],
@@ -40,6 +42,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp',
     'smtp-types',
     'suppression',
+    'queue',
   ],
   testing: [
     'contract',
@@ -53,6 +56,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp-types',
     'engine',
     'suppression',
+    'queue',
   ],
   entry: [
     'contract',
@@ -67,6 +71,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'engine',
     'testing',
     'suppression',
+    'queue',
   ],
 };
 

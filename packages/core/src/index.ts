@@ -56,5 +56,5 @@ export {
   type EnqueueResult,
   type JobState,
   type WorkerOptions,
-} from './queue/runner.js';
-export type { QueuedStatus, QueueState, SentStatus, Status } from './queue/status.js';
+} from './engine/queue-runner.js';
+export type { QueuedStatus, QueueState, SentStatus, Status } from './engine/queue-status.js';

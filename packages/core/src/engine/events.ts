@@ -1,7 +1,7 @@
 import type { DeliveryEvent } from '../delivery-event.js';
 import type { FailureCode } from '../failures.js';
 import type { GreylistEvents } from '../greylisting/ports.js';
-import type { JobState } from '../queue/runner.js';
+import type { JobState } from './queue-runner.js';
 import type { WebhookReport } from '../webhooks/handler.js';
 import type { SendAttempt, SendResult } from './types.js';
 

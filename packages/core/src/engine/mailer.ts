@@ -25,8 +25,8 @@ import {
   type EnqueueOptions,
   type EnqueueResult,
   type WorkerOptions,
-} from '../queue/runner.js';
-import type { Status } from '../queue/status.js';
+} from './queue-runner.js';
+import type { Status } from './queue-status.js';
 import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
 import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';

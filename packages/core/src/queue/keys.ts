@@ -8,7 +8,7 @@
  * - `idem-began:<id>`: `'1'` from the moment a provider may have been called for `<id>` until the
  *   send ended in a failure known not to have delivered. A send that finds it left behind (its
  *   owner crashed, or failed ambiguously) reports `possibleDuplicate`. TTL: the retention window.
- * - `job:<id>`: a queued job's state for `mailer.status(id)` and the worker (see queue/runner.ts).
+ * - `job:<id>`: a queued job's state for `mailer.status(id)` and the worker (see engine/queue-runner.ts).
  *   TTL: the retention window.
  * - `job-start:<id>`: `'started'` or `'cancelled'`, claimed by the first of the worker (about to
  *   send) and `mailer.cancel(id)`: whichever wins decides. TTL: the retention window.

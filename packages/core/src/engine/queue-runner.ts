@@ -6,16 +6,16 @@
  */
 import { numberOption } from '../config/check.js';
 import { MailoverError, SendError, ValidationError } from '../errors.js';
-import { type Fingerprint, fingerprintOf, type Idempotency } from '../engine/idempotency.js';
-import type { MailerEmitter } from '../engine/events.js';
-import { fromStoredMessage, toStoredMessage } from '../engine/tracking.js';
-import type { SendOptions, SendResult } from '../engine/types.js';
+import { type Fingerprint, fingerprintOf, type Idempotency } from './idempotency.js';
+import type { MailerEmitter } from './events.js';
+import { fromStoredMessage, toStoredMessage } from './tracking.js';
+import type { SendOptions, SendResult } from './types.js';
 import type { NormalizedMessage } from '../message/types.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
-import { storeKeys } from './keys.js';
-import type { JobOutcome, Queue, QueuedJob } from './queue.js';
-import type { QueuedStatus, QueueState } from './status.js';
+import { storeKeys } from '../queue/keys.js';
+import type { JobOutcome, Queue, QueuedJob } from '../queue/queue.js';
+import type { QueuedStatus, QueueState } from './queue-status.js';
 
 /** Delays between a job's attempts while every provider fails with a retryable code: 1 min, 5 min, 30 min, 2 h, 6 h (about 8.6 h in all), then dead. */
 export const DEFAULT_QUEUE_RETRY_DELAYS_MS: readonly number[] = [

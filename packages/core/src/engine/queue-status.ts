@@ -1,4 +1,4 @@
-import type { HistoryEntry, MessageStatus, RecipientStatus } from '../engine/tracking.js';
+import type { HistoryEntry, MessageStatus, RecipientStatus } from './tracking.js';
 
 /** Where a queued message stands before (or instead of) being accepted by a provider. */
 export type QueueState = 'queued' | 'scheduled' | 'sending' | 'dead' | 'cancelled';
