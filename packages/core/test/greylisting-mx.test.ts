@@ -3,7 +3,13 @@ import { type DnsServer, nsdUnavailableReason, startNsd } from '../../../test/dn
 import { MxHosts } from '../src/greylisting/mx-hosts.js';
 import { queryMx } from '../src/greylisting/mx-query.js';
 import { createMailer, type GreylistPolicy, memoryStore, type Store } from '../src/index.js';
-import { type MockWebhookEvent, mockProvider, mockWebhooks, VirtualClock } from '../src/testing/index.js';
+import {
+  type MockWebhookEvent,
+  mockProvider,
+  mockWebhooks,
+  VirtualClock,
+  mockWebhookRequest,
+} from '../src/testing/index.js';
 
 const unavailable = nsdUnavailableReason();
 if (unavailable) console.log(`MX-aware greylisting memory SKIPPED: ${unavailable}`);
@@ -47,14 +53,7 @@ describe.skipIf(unavailable !== undefined)('MX-aware greylisting memory, against
         time: clock.now(),
         smtp: GREYLISTED,
       };
-      const response = await mailer.webhooks.handle(
-        'esp',
-        new Request('http://localhost/webhooks', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
-          body: JSON.stringify([event]),
-        }),
-      );
+      const response = await mailer.webhooks.handle('esp', mockWebhookRequest([event]));
       expect(response.status).toBe(200);
       await mailer.idle();
     };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createMailer, DEFAULT_GREYLIST_POLICY, detectGreylistLoop, networkOf } from '../src/index.js';
-import { type MockWebhookEvent, mockProvider, mockWebhooks, VirtualClock } from '../src/testing/index.js';
+import {
+  type MockWebhookEvent,
+  mockProvider,
+  mockWebhooks,
+  VirtualClock,
+  mockWebhookRequest,
+} from '../src/testing/index.js';
 
 const GREYLISTED = (rcpt: string) =>
   `450 4.2.0 <${rcpt}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.edu.html`;
@@ -21,14 +27,7 @@ function setup(policy = {}) {
   });
   const mailer = createMailer({ providers: [rotating, relay], clock, greylisting: policy });
   const post = (provider: string, events: MockWebhookEvent[]) =>
-    mailer.webhooks.handle(
-      provider,
-      new Request('http://localhost/webhooks', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
-        body: JSON.stringify(events),
-      }),
-    );
+    mailer.webhooks.handle(provider, mockWebhookRequest(events));
   return { clock, rotating, relay, mailer, post };
 }
 

@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMailer, memoryStore, type Store } from '../src/index.js';
-import { type MockWebhookEvent, mockProvider, mockWebhooks, VirtualClock } from '../src/testing/index.js';
+import {
+  type MockWebhookEvent,
+  mockProvider,
+  mockWebhooks,
+  VirtualClock,
+  mockWebhookRequest,
+} from '../src/testing/index.js';
 
 const GREYLISTED = '450 4.2.0 Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help';
 
@@ -28,14 +34,7 @@ function setup(store?: Store, greylisting = {}) {
   mailer.on('domain-learned', (event) => learned.push(event.domain));
   mailer.on('greylist-loop', (event) => loops.push(event.recipient));
   const post = async (provider: string, events: MockWebhookEvent[]) => {
-    const response = await mailer.webhooks.handle(
-      provider,
-      new Request('http://localhost/hook', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
-        body: JSON.stringify(events),
-      }),
-    );
+    const response = await mailer.webhooks.handle(provider, mockWebhookRequest(events));
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   return { clock, esp, other, relay, mailer, post, learned, loops };

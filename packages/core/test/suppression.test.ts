@@ -20,20 +20,14 @@ import {
   mockProvider,
   mockWebhooks,
   VirtualClock,
+  mockWebhookRequest,
 } from '../src/testing/index.js';
 
 const DAY = 24 * 3600 * 1000;
 
 /** POST mock webhook events to the mailer, authenticated as the mock provider expects. */
 function postEvents(mailer: Mailer, provider: string, events: MockWebhookEvent[]) {
-  return mailer.webhooks.handle(
-    provider,
-    new Request('http://localhost/hook', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
-      body: JSON.stringify(events),
-    }),
-  );
+  return mailer.webhooks.handle(provider, mockWebhookRequest(events));
 }
 
 function setup(script?: MockStep[], options: { softBounceMs?: number } = {}) {

@@ -1,5 +1,10 @@
 import { createMailer, type Mailer } from '@mailover/core';
-import { type MockWebhookEvent, mockProvider, mockWebhooks } from '@mailover/core/testing';
+import {
+  type MockWebhookEvent,
+  mockProvider,
+  mockWebhooks,
+  mockWebhookRequest,
+} from '@mailover/core/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,15 +37,7 @@ describeRedis('two mailer instances sharing one Redis', () => {
         queue: { queue: `${queue}-send`, prefix: bullPrefix },
       }),
     });
-    const post = (events: MockWebhookEvent[]) =>
-      mailer.webhooks.handle(
-        'esp',
-        new Request('http://localhost/webhooks', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-mock-secret': 'mock-secret' },
-          body: JSON.stringify(events),
-        }),
-      );
+    const post = (events: MockWebhookEvent[]) => mailer.webhooks.handle('esp', mockWebhookRequest(events));
     return { mailer, esp, relay, post };
   };
   const mailers: Mailer[] = [];

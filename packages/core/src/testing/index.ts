@@ -6,7 +6,7 @@ export {
   type MockStep,
   mockProvider,
 } from './mock-provider.js';
-export { type MockWebhookEvent, mockWebhooks } from './mock-webhooks.js';
+export { type MockWebhookEvent, mockWebhookRequest, mockWebhooks } from './mock-webhooks.js';
 export { VirtualClock } from './virtual-clock.js';
 export {
   CONFORMANCE_MESSAGE,

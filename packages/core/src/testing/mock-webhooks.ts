@@ -68,3 +68,18 @@ export function mockWebhooks(options: {
     },
   };
 }
+
+/**
+ * A webhook request as the mock provider's webhooks expect it: `events` as a JSON array, with the
+ * `x-mock-secret` header. Hand it to `mailer.webhooks.handle(providerId, request)`.
+ */
+export function mockWebhookRequest(
+  events: readonly MockWebhookEvent[],
+  options: { readonly secret?: string; readonly url?: string } = {},
+): Request {
+  return new Request(options.url ?? 'http://localhost/webhooks', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-mock-secret': options.secret ?? 'mock-secret' },
+    body: JSON.stringify(events),
+  });
+}
