@@ -74,7 +74,7 @@ export function queueOn(
       const create = () => {
         const made = new PgBossClass({
           // Through mailover's pool: one set of connections, and the same failure reporting.
-          db: { executeSql: (text, values) => pool.query(text, values) },
+          db: { executeSql: (text, values) => settleQuietly(text, pool.query(text, values), name) },
           schema,
           supervise: true,
           schedule: false,
@@ -221,4 +221,24 @@ export function queueOn(
       await made?.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
     },
   };
+}
+
+/**
+ * pg-boss 10 completes or fails a job after its handler without awaiting the statement
+ * (manager.js, `onFetch`): with the database down, that rejection is unhandled and would end a
+ * Node process. Those two statements therefore never reject here: the failure is a warning, the
+ * job stays active, pg-boss's expiry hands it out again, and the idempotency claim on the message
+ * id makes the second run a replay (docs/queue.md: at-least-once).
+ */
+function settleQuietly<Result>(text: string, query: Promise<Result>, queue: string): Promise<Result> {
+  const finishesJob =
+    text.includes('completed_on = now()') ||
+    (text.includes('UNNEST($2::uuid[])') && text.includes('DELETE FROM'));
+  if (!finishesJob) return query;
+  return query.catch((error: unknown) => {
+    process.emitWarning(
+      `mailover: pg-boss queue '${queue}' could not record a finished job (it will run again, as a replay): ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { rows: [{ count: '0' }] } as Result;
+  });
 }
