@@ -115,9 +115,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   // DNS: reverse DNS, unresolvable domains, failed lookups.
   {
     name: 'reverse DNS / PTR missing',
-    keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo'],
+    keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo', 'ehlo'],
     pattern:
-      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo) (?:[\w.-]{1,60} )?(?:does not|doesn't|did not|cannot be) resolve/i,
+      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo|ehlo)(?: domain| name| host)? (?:[\w.-]{1,60} )?(?:does not|doesn't|did not|cannot be) resolve/i,
     category: 'dns',
     weight: 95,
   },
@@ -277,9 +277,15 @@ export const TEXT_RULES: readonly TextRule[] = [
       'queue',
       'submission',
       'quota',
+      'max',
+      'maximum',
+      'messages',
+      'recipients',
+      'emails',
+      'mails',
     ],
     pattern:
-      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate|queue|submission) quota\b|\bquota (?:for|of) (?:sending|messages|emails)/i,
+      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate|queue|submission) quota\b|\bquota (?:for|of) (?:sending|messages|emails)|\bmax(?:imum)? number of (?:new\/first-time |new |first-time )?(?:messages|recipients|emails|mails)\b[^.;]{0,40}\b(?:reached|exceeded)\b|\b(?:messages|recipients|emails|mails)\b[^.;]{0,30}\bover (?:the )?past \d{1,3} ?(?:h|hours?|days?)\b/i,
     category: 'rate_limit',
     weight: 93,
   },
@@ -434,9 +440,10 @@ export const TEXT_RULES: readonly TextRule[] = [
       'healthy',
       'failed',
       'shutting',
+      'error',
     ],
     pattern:
-      /\btemporary (?:system|server) (?:problem|error|failure)|\b(?:system|server) (?:problem|error)\b|\binsufficient (?:system )?(?:storage|resources?|disk)|\bdisk (?:full|space)|\bwrite error\b|\bqueue file\b|\bresources? (?:are |is )?temporarily unavailable|\b(?:servers?|systems?|hosts?|mx|agents?|machines?|resources?) (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded|unavailable)\b|\bservices? (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded)\b|\bhigh load\b|\boverload(?:ed)?\b|\btoo busy\b|\bsystem load\b|\btemporarily interrupted|\binternal (?:server |system )?error|\bout of memory\b|\bno space left\b|\bcannot write\b|\bload average\b|\btechnical (?:problem|issue|difficult)|\bunable to process\b|\bno healthy\b|\bfailed to be replicated\b|\bshutting down\b/i,
+      /\btemporary (?:system|server) (?:problem|error|failure)|\b(?:system|server) (?:problem|error)\b|\binsufficient (?:system )?(?:storage|resources?|disk)|\bdisk (?:full|space)|\bwrite error\b|\bqueue file\b|\bresources? (?:are |is )?temporarily unavailable|\b(?:servers?|systems?|hosts?|mx|agents?|machines?|resources?) (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded|unavailable)\b|\bservices? (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded)\b|\bhigh load\b|\boverload(?:ed)?\b|\btoo busy\b|\bsystem load\b|\btemporarily interrupted|\binternal (?:server |system )?error|\bout of memory\b|\bno space left\b|\bcannot write\b|\bload average\b|\btechnical (?:problem|issue|difficult)|\bunable to process\b|\bno healthy\b|\bfailed to be replicated\b|\bshutting down\b|\berror (?:while )?processing\b/i,
     category: 'server_busy',
     weight: 84,
   },
@@ -501,6 +508,15 @@ export const TEXT_RULES: readonly TextRule[] = [
       /\bmail ?box (?:is )?(?:temporarily )?(?:busy|locked|in use)|\bmail ?box\b.{0,20}\b(?:locked|busy)\b|\b(?:user|recipient|folder) (?:is )?busy\b|\bmailbox temporarily unavailable|\block(?:ing)? (?:failure|error)\b|\bmailbox\.lock\b|\btemporary locked\b/i,
     category: 'mailbox_busy',
     weight: 86,
+  },
+  // A 4xx "temporarily disabled": the address exists and will come back (mox's disabled domain).
+  {
+    name: 'recipient or domain temporarily disabled',
+    keys: ['temporarily'],
+    pattern: /\btemporarily (?:disabled|deactivated|suspended|blocked)\b/i,
+    category: 'other_transient',
+    weight: 89,
+    classes: [4],
   },
   {
     name: 'recipient temporarily unavailable, no reason',
@@ -816,9 +832,22 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'address or hostname not fully qualified, or malformed',
-    keys: ['need', 'fully', 'invalid', 'single', 'x', 'helo'],
+    keys: [
+      'need',
+      'fully',
+      'invalid',
+      'single',
+      'x',
+      'helo',
+      'sender',
+      'recipient',
+      'destination',
+      'envelope',
+      'malformed',
+      'address',
+    ],
     pattern:
-      /\bneed fully[- ]qualified\b|\bfully[- ]qualified (?:address|hostname|domain) (?:required|needed)|\binvalid (?:ip )?address\b(?! syntax)|\bsingle label domains?\b|\bx\.400\b|\bhelo command rejected: invalid\b/i,
+      /\bneed fully[- ]qualified\b|\bfully[- ]qualified (?:address|hostname|domain) (?:required|needed)|\binvalid (?:ip )?address\b(?! syntax)|\bsingle label domains?\b|\bx\.400\b|\bhelo command rejected: invalid\b|\b(?:sender|recipient|destination|envelope) address (?:is )?(?:malformed|too long)\b|\bmalformed (?:sender|recipient|destination|envelope) (?:address|domain)\b|\baddress must contain a domain\b/i,
     category: 'other_permanent',
     weight: 89,
   },
