@@ -91,3 +91,43 @@ describe('hostile input', () => {
     expect(words).toMatchObject({ basic: 421, transient: true });
   });
 });
+
+// Rules written against the dev rows from Haraka, mox and chasquid (data/smtp-replies): each case
+// is a variant of a dev reply, not the row itself, so a rule that only matches its row fails here.
+describe('rules written on the Haraka, mox and chasquid dev rows', () => {
+  it.each([
+    ['451 4.3.0 Virus scanner unavailable', 'server_busy'],
+    ['451 Error connecting to the spam filter', 'server_busy'],
+    ['451 4.7.1 clamd timeout', 'server_busy'],
+    ['554 5.7.1 Message contains a dangerous attachment', 'content_rejected'],
+    ['550 Prohibited file extension .scr', 'content_rejected'],
+    ['550 5.7.1 Encrypted archives are not accepted', 'content_rejected'],
+    ['550 Invalid bounce: no message from us matches it', 'content_rejected'],
+    ['550 5.7.1 Bounces are not accepted for this address', 'policy_reputation'],
+    ['554 5.7.1 You are not welcome on this server', 'policy_reputation'],
+    ['550 5.7.1 Your host is not allowed to connect', 'policy_reputation'],
+    ['550 5.7.1 Your client name is dynamic', 'policy_reputation'],
+    ['450 4.7.25 Client host has no forward DNS match', 'dns'],
+    ['451 4.4.3 Resolver timeout looking up the sender domain', 'dns'],
+    ['550 5.7.27 The sender domain does not send mail (null MX)', 'dns'],
+    ['550 5.5.0 Your EHLO hostname does not resolve', 'dns'],
+    ['501 5.5.2 HELO argument is malformed', 'other_permanent'],
+    ['501 5.1.3 Recipient address is malformed', 'other_permanent'],
+    ['451 4.7.1 Maximum number of recipients per day reached', 'rate_limit'],
+    ['452 4.5.3 Too many recipient attempts in this session', 'rate_limit'],
+    ['450 4.2.1 Mailbox temporarily disabled', 'other_transient'],
+    ['451 4.3.0 Error while processing the message', 'server_busy'],
+  ] as const)('%s → %s', (reply, category) => {
+    expect(classifySmtpReply(reply).category).toBe(category);
+  });
+
+  it('reads "temporary" and "permanent" in a codeless reply as its transient flag', () => {
+    expect(classifySmtpReply('sender <a@example.org> SPF Temporary Error').transient).toBe(true);
+    expect(classifySmtpReply('Greylisted, please come back later').transient).toBe(true);
+    expect(classifySmtpReply('Mailbox temporarily unavailable').transient).toBe(true);
+    expect(classifySmtpReply('Mailbox full, delivery failed permanently').transient).toBe(false);
+    // A code decides over the words.
+    expect(classifySmtpReply('550 5.7.1 Temporary local problem').transient).toBe(false);
+    expect(classifySmtpReply('450 4.2.2 Permanently over quota').transient).toBe(true);
+  });
+});

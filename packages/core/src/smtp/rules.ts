@@ -821,12 +821,19 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'other_permanent',
     weight: 88,
   },
+  // The HELO argument itself called malformed: above the generic "malformed" of the content rules.
+  {
+    name: 'HELO argument called malformed',
+    keys: ['helo', 'ehlo'],
+    pattern: /\b(?:helo|ehlo) (?:host ?name |host |name |argument )?(?:is )?(?:invalid|malformed)\b/i,
+    category: 'other_permanent',
+    weight: 76,
+  },
   // Below the policy rules: "Access denied - Invalid HELO name" states a refusal by policy.
   {
-    name: 'HELO argument malformed',
-    keys: ['helo', 'ehlo', 'invalid'],
-    pattern:
-      /\b(?:helo|ehlo) (?:host ?name |host |name |argument )?(?:is )?(?:invalid|malformed)\b|\binvalid (?:helo|ehlo)\b|\binvalid address format in (?:helo|ehlo)\b/i,
+    name: 'invalid HELO',
+    keys: ['invalid'],
+    pattern: /\binvalid (?:helo|ehlo)\b|\binvalid address format in (?:helo|ehlo)\b/i,
     category: 'other_permanent',
     weight: 70,
   },
