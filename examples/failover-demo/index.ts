@@ -3,31 +3,14 @@
  * priority in code. Midway, SendGrid goes down and SES starts rate-limiting; watch the route.
  * No keys, no network beyond 127.0.0.1.
  */
-import { createMailer, type SendAttempt } from '@mailover/core';
-import { mailgun } from '@mailover/mailgun';
-import { postmark } from '@mailover/postmark';
+import type { SendAttempt } from '@mailover/core';
 import { startSandbox } from '@mailover/sandbox';
-import { sendgrid } from '@mailover/sendgrid';
-import { ses } from '@mailover/ses';
+import { demoMailer } from './demo-mailer.js';
 
 const sandbox = await startSandbox();
-const { endpoints, credentials } = sandbox;
 
-// Provider priority, in code: SendGrid first, then SES, Mailgun, Postmark.
-const mailer = createMailer({
-  providers: [
-    sendgrid({ apiKey: credentials.sendgrid.apiKey, endpoint: endpoints.sendgrid, timeoutMs: 2_000 }),
-    ses({ ...credentials.ses, credentials: credentials.ses, endpoint: endpoints.ses, timeoutMs: 2_000 }),
-    mailgun({ ...credentials.mailgun, endpoint: endpoints.mailgun, timeoutMs: 2_000 }),
-    postmark({
-      serverToken: credentials.postmark.serverToken,
-      endpoint: endpoints.postmark,
-      timeoutMs: 2_000,
-    }),
-  ],
-  retry: { retries: 2, minDelayMs: 50, maxDelayMs: 400, maxRetryAfterMs: 2_000 },
-  breaker: { failureThreshold: 3, cooldownMs: 60_000 },
-});
+// Provider priority, in code: SendGrid first, then SES, Mailgun, Postmark (demo-mailer.ts).
+const mailer = demoMailer(sandbox);
 
 const notes: string[] = [];
 mailer.on('circuit-open', (event) => notes.push(`circuit opened for ${event.provider} (${event.code})`));
