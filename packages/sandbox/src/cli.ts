@@ -41,7 +41,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       console.log(`  ${kind.padEnd(9)} ${endpoint}`);
     console.log(`\ncredentials:\n${JSON.stringify(sandbox.credentials, null, 2)}`);
     console.log(`\naccepted messages: GET ${sandbox.url}/_sandbox/messages`);
-    console.log(`faults over HTTP:  PUT ${sandbox.url}/_sandbox/faults/<provider> {"kind":"outage"} (docs/sandbox-view.md)`);
+    console.log(
+      `faults over HTTP:  PUT ${sandbox.url}/_sandbox/faults/<provider> {"kind":"outage"} (docs/sandbox-view.md)`,
+    );
   }
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
