@@ -7,6 +7,7 @@ import type { SendAttempt } from '@mailover/core';
 import { startSandbox } from '@mailover/sandbox';
 import { demoMailer } from './demo-mailer.js';
 
+const keepOpen = process.argv.includes('--keep-open');
 const sandbox = await startSandbox();
 
 // Provider priority, in code: SendGrid first, then SES, Mailgun, Postmark (demo-mailer.ts).
@@ -46,8 +47,9 @@ const report = (phase: string, outcomes: Awaited<ReturnType<typeof mailer.sendMa
 
 const started = Date.now();
 console.log(
-  `sandbox on ${sandbox.url}; priority: ${mailer.providers.map((provider) => provider.id).join(' → ')}\n`,
+  `sandbox on ${sandbox.url}; priority: ${mailer.providers.map((provider) => provider.id).join(' → ')}`,
 );
+console.log(`web view: ${sandbox.url}/ (pass --keep-open to look at it after the run)\n`);
 
 report('all healthy', await mailer.sendMany(batch(0, 4), { concurrency: 2 }));
 
@@ -84,5 +86,10 @@ console.log(
 );
 
 await mailer.close();
+if (keepOpen) {
+  // Leave the sandbox up so its web view can be read: every message's route, fault and wait.
+  console.log(`\nweb view: ${sandbox.url}/ — Ctrl-C to stop`);
+  await new Promise((resolve) => process.once('SIGINT', resolve));
+}
 await sandbox.close();
 process.exit(sent === rows.length ? 0 : 1);
