@@ -92,7 +92,10 @@ export type JournalEvent = CallEvent | AcceptedEvent | WebhookEvent | FaultsEven
 type Draft<T> = T extends JournalEvent ? Omit<T, 'seq' | 'time'> & { time?: number } : never;
 
 export class Journal {
-  private readonly events: JournalEvent[] = [];
+  /** A ring: `count` events from `start`, oldest first. */
+  private readonly ring: (JournalEvent | undefined)[] = [];
+  private start = 0;
+  private count = 0;
   private readonly listeners = new Set<(event: JournalEvent) => void>();
   private readonly byId = new Map<number, AcceptedMessage>();
   private readonly ids = new WeakMap<AcceptedMessage, number>();
@@ -105,8 +108,13 @@ export class Journal {
   /** Record an event and tell every subscriber. */
   record(draft: Draft<JournalEvent>): JournalEvent {
     const event = { ...draft, seq: ++this.seq, time: draft.time ?? Date.now() } as JournalEvent;
-    this.events.push(event);
-    if (this.events.length > this.maxEvents) this.events.splice(0, this.events.length - this.maxEvents);
+    if (this.count < this.maxEvents) {
+      this.ring[(this.start + this.count) % this.maxEvents] = event;
+      this.count += 1;
+    } else {
+      this.ring[this.start] = event; // overwrite the oldest
+      this.start = (this.start + 1) % this.maxEvents;
+    }
     for (const listener of this.listeners) listener(event);
     return event;
   }
@@ -171,15 +179,18 @@ export class Journal {
     return this.ids.get(message);
   }
 
-  /** Events kept, oldest first. */
-  all(): readonly JournalEvent[] {
-    return this.events;
+  /** Events kept, oldest first (a copy). */
+  all(): JournalEvent[] {
+    const events: JournalEvent[] = new Array(this.count);
+    for (let index = 0; index < this.count; index++)
+      events[index] = this.ring[(this.start + index) % this.maxEvents]!;
+    return events;
   }
 
   /** Every kept event about this Message-ID (or, without one, about this one copy). */
   about(message: AcceptedMessage): JournalEvent[] {
     const id = this.ids.get(message);
-    return this.events.filter((event) => {
+    return this.all().filter((event) => {
       if (event.type === 'faults' || event.type === 'reset') return false;
       if (message.messageId) return event.messageId === message.messageId;
       if (event.type === 'call') return id !== undefined && event.acceptedId === id;
@@ -195,7 +206,9 @@ export class Journal {
   /** Forget accepted copies and events (the sequence keeps counting). */
   reset(): void {
     this.byId.clear();
-    this.events.length = 0;
+    this.ring.length = 0;
+    this.start = 0;
+    this.count = 0;
     this.record({ type: 'reset' });
   }
 }
