@@ -156,6 +156,12 @@ describe.skipIf(unavailable !== undefined)('the sandbox web view, in Chromium', 
     await page.getByRole('tab', { name: 'HTML' }).focus();
     await page.keyboard.press('ArrowRight');
     await expect(page.getByRole('tab', { name: 'Text' }).getAttribute('aria-selected')).resolves.toBe('true');
+    // The focus is on the new tab, and visible.
+    // (A string: this file is typed for Node, without the DOM library.)
+    const focused = await page.evaluate(
+      '({ text: document.activeElement.textContent, outline: getComputedStyle(document.activeElement).outlineStyle })',
+    );
+    expect(focused).toEqual({ text: 'Text', outline: 'solid' });
     await page.getByRole('tabpanel', { name: 'Text' }).getByText('Thanks for your order, Ada.').waitFor(WAIT);
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');

@@ -212,7 +212,7 @@ function renderMessages() {
         'tr',
         {
           class: message.id === state.selected ? 'selected' : '',
-          'aria-selected': message.id === state.selected ? 'true' : 'false',
+          'aria-current': message.id === state.selected ? 'true' : undefined,
           'data-id': message.id,
           onclick: (event) => {
             if (event.target.closest('button') === null) select(message.id);
