@@ -79,6 +79,22 @@ describe('buildTimeline', () => {
     ]);
   });
 
+  it('puts a call before the copy it made the provider accept, within the same millisecond', () => {
+    const accepted = at({
+      type: 'accepted',
+      time: 5_000,
+      provider: 'ses',
+      id: 3,
+      providerMessageId: 'ses-3',
+      messageId: MID,
+      subject: 'Hi',
+      recipients: ['ada@example.org'],
+    });
+    // Recorded in this order (the call once answered), timed alike.
+    const timeline = buildTimeline([accepted, call(5_000, 'ses', 200, { acceptedId: 3 })]);
+    expect(timeline.entries.map((entry) => entry.kind)).toEqual(['call', 'accepted']);
+  });
+
   it('says when the answer was lost after the provider accepted, and when nothing answered', () => {
     const timeline = buildTimeline([
       call(0, 'sendgrid', 0, { outcome: 'hang', status: undefined, fault: 'hang' }),

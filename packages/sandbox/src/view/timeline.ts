@@ -48,8 +48,18 @@ export interface Timeline {
   readonly entries: readonly TimelineEntry[];
 }
 
+const RANK: Readonly<Record<JournalEvent['type'], number>> = {
+  call: 0,
+  accepted: 1,
+  webhook: 2,
+  faults: 3,
+  reset: 4,
+};
+
 export function buildTimeline(events: readonly JournalEvent[], messageId?: string): Timeline {
-  const sorted = [...events].sort((a, b) => a.time - b.time || a.seq - b.seq);
+  // A call is recorded once answered, after the copy it made the provider accept, but it is timed
+  // from its start: within one millisecond, the call goes first, then the copy, then webhooks.
+  const sorted = [...events].sort((a, b) => a.time - b.time || RANK[a.type] - RANK[b.type] || a.seq - b.seq);
   const startedAt = sorted[0]?.time ?? 0;
   const entries: TimelineEntry[] = [];
   const providers: SandboxProviderKind[] = [];
