@@ -19,8 +19,8 @@ export function sniffMessageId(body: Buffer): string | undefined {
   const raw = RAW_DATA.exec(text);
   if (!raw) return undefined;
   const mime = Buffer.from(raw[1]!, 'base64').subarray(0, SCAN_BYTES).toString('utf8');
-  const header = /^message-id:\s*(<[^<>\s]{1,250}>)/im.exec(mime);
-  return header?.[1];
+  const header = /^message-id:[ \t]*(<[^<>\s]+>)/im.exec(mime)?.[1];
+  return header && header.length <= 252 ? header : undefined;
 }
 
 /** The first `<…>` shortly after a `message-id` (any case) that has one. */
