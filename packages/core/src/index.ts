@@ -49,7 +49,24 @@ export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
 export type { SuppressedRecipient } from './send-result.js';
 export { memoryQueue } from './queue/memory-queue.js';
-export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
+export type {
+  JobOutcome,
+  NewJob,
+  Queue,
+  QueueAddOptions,
+  QueuedJob,
+  QueueStats,
+  WorkOptions,
+} from './queue/queue.js';
+export {
+  type EnqueueEnd,
+  type EnqueueStart,
+  type EnqueueTrace,
+  type EnqueueTracer,
+  readTraceCarrier,
+  type TraceCarrier,
+  traceCarrierProblem,
+} from './queue/trace-carrier.js';
 export {
   DEFAULT_QUEUE_RETRY_DELAYS_MS,
   type EnqueueOptions,

@@ -1,7 +1,9 @@
-import { ConfigurationError, type Mailer, type MailerEvents } from '@mailover/core';
+import { ConfigurationError, type EnqueueTracer, type Mailer, type MailerEvents } from '@mailover/core';
 import {
   type Attributes,
+  type BatchObservableResult,
   type Context,
+  type Link,
   context,
   type MeterProvider,
   metrics,
@@ -17,6 +19,7 @@ import {
 import { createInstruments } from './metrics.js';
 import { ATTRIBUTE as A, INSTRUMENTATION_SCOPE, SPAN, SPAN_EVENT } from './names.js';
 import { BoundedMap, domainOf, domainsOf } from './redact.js';
+import { carrierOf, spanContextFrom } from './trace-context.js';
 
 export interface InstrumentOptions {
   /** Where spans go. Default: the global tracer provider (`trace.getTracerProvider()`). */
@@ -42,6 +45,13 @@ export interface InstrumentOptions {
 
 /** Stops the instrumentation: unsubscribes from the mailer and ends nothing further. */
 export type Uninstrument = () => void;
+
+/** A job a worker started here, whose `sending` event follows: what its send span links to. */
+interface StartedJob {
+  readonly link?: SpanContext;
+  readonly waitedMs?: number;
+  readonly attempt: number;
+}
 
 interface OpenSend {
   readonly span: Span;
@@ -76,6 +86,10 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   /** Greylisting-loop spans whose re-send has not started yet: its parent. */
   const loops = new BoundedMap<string, Context>(maxTracked);
   const routedBy = new BoundedMap<string, MailerEvents['domain-route']>(maxTracked);
+  /** Jobs whose run began (`job` state `sending`) and whose send span has not started yet. */
+  const startedJobs = new BoundedMap<string, StartedJob>(maxTracked);
+  /** Whether this process saw the queue used: a mailer that never enqueues reports no queue gauges. */
+  let queueUsed = false;
   const circuitOpen = new Map<string, boolean>(mailer.providers.map((provider) => [provider.id, false]));
   /** Circuit events carry no message: they follow the attempt that caused them, synchronously. */
   let lastAttempt: { readonly id: string; readonly provider: string } | undefined;
@@ -105,7 +119,11 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   const handlers: { [Name in keyof MailerEvents]?: (event: MailerEvents[Name]) => void } = {
     sending(event) {
       const resend = event.strategy === 'greylist-failover';
-      const parent = loops.get(event.id) ?? context.active();
+      const job = resend ? undefined : startedJobs.get(event.id);
+      if (job) startedJobs.delete(event.id);
+      // A queued send starts its own trace, linked to its enqueue, whichever process runs it (the
+      // in-memory queue runs it inside the enqueuing request's context: not its parent either).
+      const parent = loops.get(event.id) ?? (job ? ROOT_CONTEXT : context.active());
       loops.delete(event.id);
       const earlier = resend ? finished.get(event.id) : undefined;
       const routed = routedBy.get(event.id);
@@ -124,13 +142,19 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
         attributes[A.routeRule] = routed.rule;
         if (routed.mxHost) attributes[A.routeMxHost] = routed.mxHost;
       }
+      let links: Link[] | undefined = earlier ? [{ context: earlier }] : undefined;
+      if (job) {
+        attributes[A.queueAttempt] = job.attempt;
+        if (job.waitedMs !== undefined) attributes[A.queueWait] = seconds(job.waitedMs);
+        if (job.link) links = [{ context: job.link, attributes: { [A.linkType]: 'enqueue' } }];
+      }
       const span = tracer.startSpan(
         SPAN.send,
         {
           kind: SpanKind.INTERNAL,
           startTime: event.startedAt,
           attributes,
-          ...(earlier ? { links: [{ context: earlier }] } : {}),
+          ...(links ? { links } : {}),
         },
         parent,
       );
@@ -380,6 +404,24 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
       m.greylistFailovers.add(1, { [A.providerId]: known(event.provider) });
     },
 
+    job(event) {
+      queueUsed = true;
+      if (event.state !== 'sending') {
+        // The run ended (or never sent: a replay): nothing left to link.
+        if (event.state !== 'queued') startedJobs.delete(event.id);
+        return;
+      }
+      const now = clock.now();
+      const waitedMs = event.dueAt === undefined ? undefined : Math.max(0, now - event.dueAt);
+      if (waitedMs !== undefined) m.queueWait.record(seconds(waitedMs));
+      const link = spanContextFrom(event.trace);
+      startedJobs.set(event.id, {
+        attempt: event.attempts,
+        ...(link ? { link } : {}),
+        ...(waitedMs === undefined ? {} : { waitedMs }),
+      });
+    },
+
     'domain-route'(event) {
       m.greylistDomainRoutes.add(1, { [A.providerId]: known(event.provider), [A.routeRule]: event.rule });
       routedBy.set(event.id, event);
@@ -416,6 +458,69 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
     return lastAttempt?.provider === provider ? sendSpan(lastAttempt.id) : undefined;
   }
 
+  /** `mailover.enqueue`, and the carrier of its context that the job keeps. */
+  const enqueueTracer: EnqueueTracer = {
+    start(job) {
+      queueUsed = true;
+      const span = tracer.startSpan(
+        SPAN.enqueue,
+        {
+          kind: SpanKind.PRODUCER,
+          startTime: job.startedAt,
+          attributes: {
+            [A.id]: job.id,
+            [A.messageId]: job.messageId,
+            [A.queueName]: job.queue,
+            [A.queuePriority]: job.priority,
+            [A.queueDelay]: seconds(Math.max(0, job.runAt - job.startedAt)),
+          },
+        },
+        context.active(),
+      );
+      return {
+        carrier: carrierOf(span.spanContext()),
+        end(outcome) {
+          if (outcome.duplicate) span.setAttribute(A.queueDuplicate, true);
+          if (outcome.error !== undefined) {
+            const error = (outcome.error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+            // A failure code when it has one (a store outage's), else the error's class name.
+            const type =
+              typeof error.code === 'string'
+                ? error.code
+                : typeof error.name === 'string'
+                  ? error.name
+                  : 'Error';
+            span.setAttribute(A.errorType, type);
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: typeof error.message === 'string' ? error.message : String(outcome.error),
+            });
+          }
+          span.end(outcome.endedAt);
+        },
+      };
+    },
+  };
+  const stopTracingEnqueues = mailer.traceEnqueues(enqueueTracer);
+
+  /** Queue depth and age: one query to the backend per collection, only once the queue was used. */
+  const observeQueue = async (result: BatchObservableResult) => {
+    let stats: Awaited<ReturnType<Mailer['queueStats']>>;
+    try {
+      stats = await mailer.queueStats();
+    } catch {
+      return; // the backend is unreachable: no value rather than a wrong one
+    }
+    if (!stats || (!stats.durable && !queueUsed)) return;
+    const queue = stats.queue;
+    result.observe(m.queueDepth, stats.queued, { [A.queueName]: queue, [A.queueState]: 'queued' });
+    result.observe(m.queueDepth, stats.scheduled, { [A.queueName]: queue, [A.queueState]: 'scheduled' });
+    result.observe(m.queueDepth, stats.sending, { [A.queueName]: queue, [A.queueState]: 'sending' });
+    const age = stats.oldestDueAt === undefined ? 0 : Math.max(0, clock.now() - stats.oldestDueAt);
+    result.observe(m.queueAge, seconds(age), { [A.queueName]: queue });
+  };
+  meter.addBatchObservableCallback(observeQueue, [m.queueDepth, m.queueAge]);
+
   const observeCircuits = (result: ObservableResult) => {
     for (const [provider, isOpen] of circuitOpen)
       result.observe(isOpen ? 1 : 0, { [A.providerId]: provider });
@@ -427,7 +532,9 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   );
   return () => {
     for (const off of unsubscribe) off();
+    stopTracingEnqueues();
     m.circuitOpen.removeCallback(observeCircuits);
+    meter.removeBatchObservableCallback(observeQueue, [m.queueDepth, m.queueAge]);
   };
 }
 

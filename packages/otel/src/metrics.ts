@@ -6,6 +6,8 @@ import { METRIC } from './names.js';
 const SEND_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const CALL_SECONDS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const ATTEMPTS = [1, 2, 3, 4, 5, 6, 8, 10];
+// A due job picked up at once waits milliseconds; a backlog, minutes to hours.
+const QUEUE_SECONDS = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3_600, 21_600];
 // Acceptance to delivery: seconds for a normal delivery, hours for a greylisted or deferred one.
 const DELIVERY_SECONDS = [
   0.1, 0.25, 0.5, 1, 5, 15, 30, 60, 300, 900, 1_800, 3_600, 7_200, 21_600, 86_400, 259_200,
@@ -116,6 +118,22 @@ const SPECS = {
     kind: 'counter',
     unit: '{message}',
     description: 'Messages routed to a fixed-IP provider first because their domain greylists',
+  },
+  queueDepth: {
+    kind: 'gauge',
+    unit: '{job}',
+    description: 'Jobs in the send queue, by state (queued: due now, scheduled: later, sending: running)',
+  },
+  queueAge: {
+    kind: 'gauge',
+    unit: 's',
+    description: 'How long the longest-waiting due job has waited past its due time (0 when none is due)',
+  },
+  queueWait: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from a queued job becoming due to a worker starting it',
+    buckets: QUEUE_SECONDS,
   },
 } as const satisfies Record<keyof typeof METRIC, Spec>;
 

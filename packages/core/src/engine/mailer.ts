@@ -19,7 +19,8 @@ import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
 import { memoryQueue } from '../queue/memory-queue.js';
-import type { Queue } from '../queue/queue.js';
+import type { Queue, QueueStats } from '../queue/queue.js';
+import { type EnqueueTracer, EnqueueTracers } from '../queue/trace-carrier.js';
 import {
   createQueueRunner,
   type EnqueueOptions,
@@ -88,6 +89,13 @@ export interface Mailer {
   enqueue(message: MessageInput, options?: EnqueueOptions): Promise<EnqueueResult>;
   /** Cancel a queued message whose send has not started. Resolves false when too late or unknown. */
   cancel(id: string): Promise<boolean>;
+  /**
+   * Capture the trace context at every `enqueue()`, to store with the job (`@mailover/otel` does;
+   * docs/observability.md, "Queued sends"). Returns the function that removes it.
+   */
+  traceEnqueues(tracer: EnqueueTracer): () => void;
+  /** The queue's depth by state and its oldest due job; undefined when the backend cannot count. */
+  queueStats(): Promise<(QueueStats & { readonly queue: string; readonly durable: boolean }) | undefined>;
   /**
    * `state: 'sent'` with per-recipient state and history once a provider accepted the message;
    * before that, a queued message's state (queued, scheduled, sending, dead, cancelled); undefined
@@ -197,6 +205,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   // The queue (docs/queue.md): jobs are sent by `dispatch`, below, as send() does.
   const queue = options.queue ?? memoryQueue(clock);
   const worker = options.worker ?? true;
+  const enqueueTracers = new EnqueueTracers();
   const runner = createQueueRunner(
     {
       queue,
@@ -207,6 +216,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       retentionMs,
       onAmbiguous: resolved.onAmbiguous,
       dispatch,
+      tracers: enqueueTracers,
     },
     worker === true ? {} : worker,
   );
@@ -388,6 +398,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     sendMany,
     enqueue,
     cancel: (id) => runner.cancel(id),
+    traceEnqueues: (tracer) => enqueueTracers.add(tracer),
+    queueStats: () => runner.stats(),
     async status(id) {
       const sent = await tracker.status(id);
       return sent ? { ...sent, state: 'sent' } : runner.status(id);
