@@ -1,4 +1,4 @@
-import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
 import { METRIC } from './names.js';
 
 // A send is one provider call of a few hundred ms, or retries with backoff over seconds, up to
@@ -14,7 +14,8 @@ const DELIVERY_SECONDS = [
 ];
 
 interface Spec {
-  readonly kind: 'counter' | 'histogram' | 'gauge';
+  /** `tally`: a counter kept in process and observed at collection (tallies.ts); a counter on the wire. */
+  readonly kind: 'counter' | 'tally' | 'histogram' | 'gauge';
   readonly unit: string;
   readonly description: string;
   readonly buckets?: readonly number[];
@@ -23,7 +24,7 @@ interface Spec {
 /** Every metric: its instrument, unit and description (the reference is docs/observability.md). */
 const SPECS = {
   sends: {
-    kind: 'counter',
+    kind: 'tally',
     unit: '{message}',
     description: 'Messages whose send ended, by outcome (sent or failed)',
   },
@@ -40,7 +41,7 @@ const SPECS = {
     buckets: ATTEMPTS,
   },
   providerCalls: {
-    kind: 'counter',
+    kind: 'tally',
     unit: '{call}',
     description: "Calls to providers, by the call's code (ok or a failure code)",
   },
@@ -141,13 +142,15 @@ const SPECS = {
 export type Instruments = {
   readonly [Key in keyof typeof SPECS]: (typeof SPECS)[Key]['kind'] extends 'counter'
     ? Counter
-    : (typeof SPECS)[Key]['kind'] extends 'histogram'
-      ? Histogram
-      : ObservableGauge;
+    : (typeof SPECS)[Key]['kind'] extends 'tally'
+      ? ObservableCounter
+      : (typeof SPECS)[Key]['kind'] extends 'histogram'
+        ? Histogram
+        : ObservableGauge;
 };
 
 export function createInstruments(meter: Meter): Instruments {
-  const made: Record<string, Counter | Histogram | ObservableGauge> = {};
+  const made: Record<string, Counter | ObservableCounter | Histogram | ObservableGauge> = {};
   for (const [key, spec] of Object.entries(SPECS) as [keyof typeof SPECS, Spec][]) {
     const options = {
       unit: spec.unit,
@@ -158,9 +161,11 @@ export function createInstruments(meter: Meter): Instruments {
     made[key] =
       spec.kind === 'counter'
         ? meter.createCounter(name, options)
-        : spec.kind === 'histogram'
-          ? meter.createHistogram(name, options)
-          : meter.createObservableGauge(name, options);
+        : spec.kind === 'tally'
+          ? meter.createObservableCounter(name, options)
+          : spec.kind === 'histogram'
+            ? meter.createHistogram(name, options)
+            : meter.createObservableGauge(name, options);
   }
   return made as Instruments;
 }
