@@ -17,7 +17,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { createInstruments } from './metrics.js';
-import { ATTRIBUTE as A, INSTRUMENTATION_SCOPE, SPAN, SPAN_EVENT } from './names.js';
+import { ATTRIBUTE as A, INSTRUMENTATION_SCOPE, METRIC, SPAN, SPAN_EVENT } from './names.js';
 import { BoundedMap, domainOf, domainsOf } from './redact.js';
 import { cache2, type Series, Tally } from './tallies.js';
 import { carrierOf, spanContextFrom } from './trace-context.js';
@@ -103,8 +103,8 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   // The attribute sets every send records, made once each (and the two per-send counters kept on
   // them: tallies.ts): no attribute object and no SDK hashing per message for those. Bounded:
   // configured provider ids × failure codes × outcomes × strategies.
-  const sends = new Tally(m.sends);
-  const providerCalls = new Tally(m.providerCalls);
+  const sends = Tally.acquire(meter, METRIC.sends, m.sends);
+  const providerCalls = Tally.acquire(meter, METRIC.providerCalls, m.providerCalls);
   const callSeries = cache2(
     (provider, code): Series =>
       providerCalls.series({
@@ -548,8 +548,8 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
     for (const off of unsubscribe) off();
     stopTracingEnqueues();
     m.circuitOpen.removeCallback(observeCircuits);
-    sends.stop();
-    providerCalls.stop();
+    sends.release();
+    providerCalls.release();
     meter.removeBatchObservableCallback(observeQueue, [m.queueDepth, m.queueAge]);
   };
 }

@@ -7,7 +7,7 @@
  * are kept here as plain numbers on those series, reported by an ObservableCounter when a reader
  * collects: the same monotonic sum on the wire, one increment on the hot path.
  */
-import type { Attributes, ObservableCounter, ObservableResult } from '@opentelemetry/api';
+import type { Attributes, Meter, ObservableCounter, ObservableResult } from '@opentelemetry/api';
 
 /** One attribute set, made once, with the count kept for it. */
 export interface Series {
@@ -15,26 +15,54 @@ export interface Series {
   count: number;
 }
 
-/** The series of one pre-aggregated counter, observed at each collection. */
+/**
+ * The series of one pre-aggregated counter, observed at each collection. One per meter and
+ * counter name, shared by every `instrument()` on that meter: two mailers on one MeterProvider add
+ * up, as two `counter.add` calls would (two callbacks observing the same series would not: an
+ * asynchronous instrument keeps one observation per series).
+ */
 export class Tally {
-  private readonly all: Series[] = [];
+  private readonly byKey = new Map<string, Series>();
+  private users = 0;
   private readonly callback = (result: ObservableResult) => {
-    for (const series of this.all) if (series.count > 0) result.observe(series.count, series.attributes);
+    for (const series of this.byKey.values())
+      if (series.count > 0) result.observe(series.count, series.attributes);
   };
 
-  constructor(private readonly counter: ObservableCounter) {
-    counter.addCallback(this.callback);
+  private constructor(private readonly counter: ObservableCounter) {}
+
+  private static readonly byMeter = new WeakMap<Meter, Map<string, Tally>>();
+
+  /** The meter's tally for `name` (observed through `counter`, the first one made), in use until `release()`. */
+  static acquire(meter: Meter, name: string, counter: ObservableCounter): Tally {
+    let tallies = Tally.byMeter.get(meter);
+    if (!tallies) {
+      tallies = new Map();
+      Tally.byMeter.set(meter, tallies);
+    }
+    let tally = tallies.get(name);
+    if (!tally) {
+      tally = new Tally(counter);
+      tallies.set(name, tally);
+    }
+    if (tally.users++ === 0) tally.counter.addCallback(tally.callback);
+    return tally;
   }
 
-  /** A new series of this counter (call once per attribute set: see `cache2`). */
+  /** Stop observing once the last user released it; the counts stay (a counter never goes back). */
+  release(): void {
+    if (--this.users === 0) this.counter.removeCallback(this.callback);
+  }
+
+  /** The series for this attribute set (call once per set and cache it: see `cache2`). */
   series(attributes: Attributes): Series {
-    const made = { attributes, count: 0 };
-    this.all.push(made);
-    return made;
-  }
-
-  stop(): void {
-    this.counter.removeCallback(this.callback);
+    const key = JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1)));
+    let series = this.byKey.get(key);
+    if (!series) {
+      series = { attributes, count: 0 };
+      this.byKey.set(key, series);
+    }
+    return series;
   }
 }
 
