@@ -9,7 +9,7 @@ import { ConfigurationError } from '@mailover/core';
 /** Migrations in order; entry N (from 0) takes the schema to version N + 1. Never edit one that shipped. */
 const MIGRATIONS: readonly ((schema: string) => string)[] = [
   // 1: the key-value store. A row holds a plain value (`value`) or a list (`items`), never both,
-  // as a Redis key holds one type. Expired rows read as absent and are swept later.
+  // as a Redis key holds one type (since 2: a list's `length`, its items in list_items). Expired rows read as absent and are swept later.
   (schema) => `
     CREATE TABLE ${schema}.kv (
       key text PRIMARY KEY,
@@ -24,6 +24,24 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
       at_ms double precision NOT NULL,
       expires_at timestamptz NOT NULL
     );`,
+  // 2: lists move to a table of their own, one row per item. Appending to a text[] rewrote the
+  // whole array (and its TOAST) on every call, so the suppression index — the one list that grows
+  // to millions — cost O(length) per append: 13 ms at 10 000 items, a 300 MB table. Now the kv row
+  // of a list holds its `length` and an append writes one item row. docs/suppression.md, "In the Store".
+  (schema) => `
+    ALTER TABLE ${schema}.kv ADD COLUMN length bigint;
+    CREATE TABLE ${schema}.list_items (
+      key text NOT NULL,
+      position bigint NOT NULL,
+      item text NOT NULL,
+      PRIMARY KEY (key, position)
+    );
+    INSERT INTO ${schema}.list_items (key, position, item)
+      SELECT kv.key, listed.position - 1, listed.item
+      FROM ${schema}.kv, unnest(kv.items) WITH ORDINALITY AS listed(item, position)
+      WHERE kv.items IS NOT NULL;
+    UPDATE ${schema}.kv SET length = cardinality(items) WHERE items IS NOT NULL;
+    ALTER TABLE ${schema}.kv DROP COLUMN items;`,
 ];
 
 /** The version this package brings a schema to. */
