@@ -48,15 +48,26 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Create `schema` and bring it to SCHEMA_VERSION. Refuses a schema written by a newer release,
+ * Create `schema` (unless `createSchema` is false: then a missing schema is an error) and bring it
+ * to SCHEMA_VERSION. Refuses a schema written by a newer release,
  * rather than running against tables it does not know.
  */
-export async function migrate(pool: Pool, schema: string): Promise<void> {
+export async function migrate(pool: Pool, schema: string, createSchema = true): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     // One migrator per schema at a time, across every process; released at COMMIT.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mailover:migrate:${schema}`]);
+    if (!createSchema) {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+        schema.slice(1, -1),
+      ]);
+      if (rowCount === 0) {
+        throw new ConfigurationError(
+          `postgres: schema ${schema} does not exist in this database; give the schema your mailers use (their \`schema\` option, default "mailover")`,
+        );
+      }
+    }
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,

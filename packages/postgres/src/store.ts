@@ -10,6 +10,12 @@ export interface PostgresStoreOptions {
   readonly commandTimeoutMs?: number;
   /** How often expired rows are deleted, ms. Default 60 000. */
   readonly sweepIntervalMs?: number;
+  /**
+   * Create the schema when it does not exist. Default true. Tools that work on the store mailers
+   * already use (`mailover suppressions`) pass false, so a mistyped schema is an error rather than
+   * a new, empty store.
+   */
+  readonly createSchema?: boolean;
 }
 
 // Expiry is computed by the server's clock, so instances with skewed clocks agree.
@@ -44,7 +50,7 @@ export function storeOn(
 
   const open = async (): Promise<Pool> => {
     const pool = await connection.pool();
-    await migrate(pool, schema);
+    await migrate(pool, schema, options.createSchema ?? true);
     sweeper = setInterval(() => {
       pool
         .query(
