@@ -19,6 +19,7 @@ export const SUPPRESSIONS_USAGE = `Usage: mailover suppressions <command> --stor
   remove <address> [--scope S]
   import <file> [--format csv|json]              format from the file name when not given
   export [--format csv|json] [--scope S]         the whole list on standard output
+  compact                                        drop the index items of removed and expired entries
 
 --store: the store's URL (default: the MAILOVER_STORE_URL variable):
          redis://… or rediss://… (Redis), postgres://… or postgresql://… (PostgreSQL).
@@ -102,7 +103,7 @@ export async function suppressionsCommand(
     const needsArgument = ['has', 'add', 'remove', 'import'].includes(command);
     if (needsArgument && argument === undefined)
       throw new UsageError(`${command} needs ${command === 'import' ? 'a file' : 'an address'}`);
-    if (!['list', 'has', 'add', 'remove', 'import', 'export'].includes(command)) {
+    if (!['list', 'has', 'add', 'remove', 'import', 'export', 'compact'].includes(command)) {
       throw new UsageError(`unknown command '${command}'`);
     }
     const scope = flags.get('scope');
@@ -163,6 +164,14 @@ export async function suppressionsCommand(
           ].join('\n'),
         );
         return report.refused.length === 0 ? 0 : 1;
+      }
+      case 'compact': {
+        const report = await list.compact();
+        print(
+          report,
+          `kept ${report.kept} index items, dropped ${report.dropped} stale ones (index generation ${report.generation})`,
+        );
+        return 0;
       }
       default: {
         const format = flags.get('format') ?? 'csv';

@@ -95,7 +95,13 @@ describe.skipIf('skip' in target)('mailover suppressions on PostgreSQL', () => {
     expect(seen[0]).toBe('p0@example.com');
     const exported = await run('export', '--scope', 'news', '--format', 'csv');
     expect(exported.out.split('\n')).toHaveLength(251);
-  });
+    for (let index = 0; index < 50; index++) await run('remove', `p${index}@example.com`, '--scope', 'news');
+    const compacted = await run('compact', '--json');
+    expect(compacted.code).toBe(0);
+    // 50 removed here, and the address the first test added and removed.
+    expect(JSON.parse(compacted.out)).toEqual({ kept: 200, dropped: 51, generation: 1 });
+    expect((await run('export', '--scope', 'news', '--format', 'json')).out).toContain('"p50@example.com"');
+  }, 60_000);
 
   it('a schema that does not exist is an error naming it, and is not created', async () => {
     const missing = `${schema}_typo`;

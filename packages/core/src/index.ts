@@ -44,6 +44,7 @@ export {
   type SuppressionReason,
 } from './suppression/types.js';
 export { type ImportReport, type Suppressions, suppressionsIn } from './suppression/api.js';
+export type { CompactReport } from './suppression/compact.js';
 export type { SuppressionSource, SuppressionSourcePage } from './suppression/sync.js';
 export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
