@@ -6,11 +6,14 @@
  * instances. `compact` (compact.ts) drops those stale items into a new index generation
  * (generations.ts). docs/suppression.md, "In the Store".
  */
+import { ConfigurationError } from '../adapter-kit.js';
 import { MailoverError } from '../errors.js';
 import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 import { suppressionAddress, suppressionScope } from './address.js';
+import { checkTargets, learnedPusher } from './push.js';
+import type { SuppressionTarget } from './sync.js';
 import { type CompactReport, compactIndex } from './compact.js';
 import {
   cursorText,
@@ -41,6 +44,8 @@ export { FOREVER_MS } from './generations.js';
 export interface SuppressionListOptions {
   /** How long a learned soft bounce suppresses, ms. Default 3 days. */
   readonly softBounceMs?: number;
+  /** Push each entry learned from a webhook to these providers' own lists as it is learned. */
+  readonly pushOnLearn?: readonly SuppressionTarget[];
 }
 
 export class SuppressionList {
@@ -52,6 +57,25 @@ export class SuppressionList {
     options: SuppressionListOptions = {},
   ) {
     this.softBounceMs = options.softBounceMs ?? 3 * 24 * 3600 * 1000;
+    if (options.pushOnLearn !== undefined) {
+      if (!Array.isArray(options.pushOnLearn)) {
+        throw new ConfigurationError(
+          'createMailer: suppression.pushOnLearn must be a list of provider suppression lists, such as [sesSuppressions()]',
+        );
+      }
+      checkTargets(options.pushOnLearn, 'createMailer: suppression.pushOnLearn');
+      if (options.pushOnLearn.length > 0) this.learned = learnedPusher(options.pushOnLearn);
+    }
+  }
+
+  /** Called with each entry a webhook taught (not imports, syncs or manual adds). */
+  private readonly learned?: (entry: Suppression) => void;
+
+  /** Record what an attributed event taught (learn.ts): never shortens a lasting entry. */
+  async learn(input: SuppressionInput): Promise<Suppression> {
+    const { entry, written } = await this.write(input, true);
+    if (written) this.learned?.(entry);
+    return entry;
   }
 
   /** The entry for `address` in `scope`, or undefined. `address` must already be normalized. */
@@ -82,20 +106,28 @@ export class SuppressionList {
    * reason and time are what the list reports).
    */
   async add(input: SuppressionInput, learned = false): Promise<Suppression> {
+    return (await this.write(input, learned)).entry;
+  }
+
+  private async write(
+    input: SuppressionInput,
+    learned: boolean,
+  ): Promise<{ entry: Suppression; written: boolean }> {
     const entry = this.entryOf(input);
-    if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.now()) return entry; // lapsed already
+    if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.now())
+      return { entry, written: false }; // lapsed already
     const key = storeKeys.suppression(entry.scope, entry.address);
     // The generations are read now too: one round trip, where the entry is new.
     const [raw, firstGenerations] = await Promise.all([this.store.get(key), generationsIn(this.store)]);
     const existing = raw === undefined ? undefined : (JSON.parse(raw) as StoredSuppression);
     const live = existing && (existing.expiresAt === undefined || existing.expiresAt > this.clock.now());
     if (learned && live && (existing.expiresAt === undefined || entry.expiresAt !== undefined)) {
-      return withoutPosition(existing);
+      return { entry: withoutPosition(existing), written: false };
     }
     const ttlMs = entry.expiresAt === undefined ? FOREVER_MS : entry.expiresAt - this.clock.now();
     if (live) {
       await this.store.set(key, JSON.stringify({ ...entry, at: existing.at }), ttlMs);
-      return entry;
+      return { entry, written: true };
     }
     let generations = firstGenerations;
     for (;;) {
@@ -106,7 +138,7 @@ export class SuppressionList {
       if (now.read === generations.read && now.write === generations.write) break;
       generations = now;
     }
-    return entry;
+    return { entry, written: true };
   }
 
   /**
@@ -171,6 +203,23 @@ export class SuppressionList {
       return page.more
         ? { entries: page.entries, next: cursorText(read, page.position) }
         : { entries: page.entries };
+    }
+  }
+
+  /**
+   * Up to `limit` entries from `mark` (what the previous call returned; none: the start), and the
+   * mark where they end, last page or not. A mark from before a compaction starts over.
+   */
+  async pageFrom(
+    mark: string | undefined,
+    limit: number,
+  ): Promise<{ entries: Suppression[]; mark: string; more: boolean }> {
+    for (;;) {
+      const { read } = await generationsIn(this.store);
+      const from = mark === undefined ? undefined : readCursor(mark);
+      const page = await this.walk(read, from?.generation === read ? from.position : 0, limit, undefined);
+      if ((await generationsIn(this.store)).read !== read) continue;
+      return { entries: page.entries, mark: cursorText(read, page.position), more: page.more };
     }
   }
 
