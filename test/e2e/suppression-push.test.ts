@@ -8,6 +8,7 @@
 import { createMailer, type Mailer, type PushReport } from '@mailover/core';
 import { mailgunSuppressions } from '@mailover/mailgun';
 import { postmarkSuppressions } from '@mailover/postmark';
+import { resendSuppressions } from '@mailover/resend';
 import { buildWebhook, type Sandbox, startSandbox } from '@mailover/sandbox';
 import { sendgrid, sendgridSuppressions } from '@mailover/sendgrid';
 import { sesSuppressions } from '@mailover/ses';
@@ -50,6 +51,7 @@ function targets(overrides: { sendgridKey?: string } = {}) {
       serverToken: credentials.postmark.serverToken,
       endpoint: endpoints.postmark,
     }),
+    resend: resendSuppressions({ apiKey: credentials.resend.apiKey, endpoint: endpoints.resend }),
   };
 }
 
@@ -140,6 +142,36 @@ describe('push through the official SDKs', () => {
       /only manual suppressions/,
     );
     for (const report of [sg, ses, mg, pm]) expect(report!.failed).toBeUndefined();
+
+    // Resend (private-beta API): manual suppressions only, like Postmark.
+    const [re] = await mailer.suppressions.push(all.resend);
+    expect(on('resend')).toEqual([
+      'unsubscribes manual@example.org',
+      'unsubscribes unsubscribed@example.org',
+    ]);
+    expect(re).toMatchObject({ provider: 'resend', pushed: 2 });
+    expect(skippedReasons(re!)).toEqual({ hard_bounce: 1, complaint: 1, unsubscribe: 1, soft_bounce: 1 });
+  });
+
+  it('Resend: its list read back through the SDK, 100 a page with the after cursor', async () => {
+    for (let index = 0; index < 250; index++) {
+      sandbox.suppressions.resend.push({
+        address: `r${index}@example.org`,
+        list: index % 10 === 0 ? 'complaints' : 'bounces',
+        createdAt: Date.UTC(2026, 5, 1),
+      });
+    }
+    sandbox.suppressions.resend.push({ address: 'by-hand@example.org', list: 'unsubscribes', createdAt: 0 });
+    const mailer = freshMailer();
+    expect(await mailer.suppressions.sync(targets().resend)).toEqual({ added: 251, refused: [] });
+    expect(await mailer.suppressions.has('r249@example.org')).toMatchObject({
+      reason: 'hard_bounce',
+      provider: 'resend',
+    });
+    expect(await mailer.suppressions.has('r240@example.org')).toMatchObject({ reason: 'complaint' });
+    expect(await mailer.suppressions.has('by-hand@example.org')).toMatchObject({ reason: 'manual' });
+    const wrong = resendSuppressions({ apiKey: 're_wrong', endpoint: sandbox.endpoints.resend });
+    await expect(mailer.suppressions.sync(wrong)).rejects.toThrow(/403 invalid_api_key/);
   });
 
   it('resumes where the last push ended; from: "start" pushes everything again', async () => {
