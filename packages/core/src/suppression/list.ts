@@ -50,6 +50,8 @@ export interface SuppressionListOptions {
 
 export class SuppressionList {
   readonly softBounceMs: number;
+  /** Called with each entry a webhook taught (not imports, syncs or manual adds). */
+  private readonly learned?: (entry: Suppression) => void;
 
   constructor(
     private readonly store: Store,
@@ -67,9 +69,6 @@ export class SuppressionList {
       if (options.pushOnLearn.length > 0) this.learned = learnedPusher(options.pushOnLearn);
     }
   }
-
-  /** Called with each entry a webhook taught (not imports, syncs or manual adds). */
-  private readonly learned?: (entry: Suppression) => void;
 
   /** Record what an attributed event taught (learn.ts): never shortens a lasting entry. */
   async learn(input: SuppressionInput): Promise<Suppression> {
