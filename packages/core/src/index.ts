@@ -54,7 +54,7 @@ export type { PushOptions, PushReport } from './suppression/push.js';
 export type { SuppressionSource, SuppressionSourcePage, SuppressionTarget } from './suppression/sync.js';
 export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
-export type { SuppressedRecipient } from './send-result.js';
+export type { RejectedRecipient, SuppressedRecipient } from './send-result.js';
 export { memoryQueue } from './queue/memory-queue.js';
 export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
 export {

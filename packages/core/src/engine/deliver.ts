@@ -18,6 +18,7 @@ import { exceededLimit } from './limits.js';
 import { nextStep, type StepPolicy } from './next-step.js';
 import type { ResolvedRetry } from './options.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { rejectionsOf } from './rejected.js';
 import { deadlineOf, describeStop, type StopCode, stopSignal } from './stop-signal.js';
 import type { SendOptions } from './types.js';
 
@@ -104,6 +105,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           if (emitter.has('attempt'))
             emitter.emit('attempt', { ...outcome.record, id: message.id, messageId: message.messageId });
           breaker?.onSuccess();
+          const rejected = rejectionsOf(outcome.accepted, message, targets);
           return {
             id: message.id,
             messageId: message.messageId,
@@ -112,6 +114,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
             attempts,
             possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
             ...(suppressed ? { suppressed: [...suppressed.values()] } : {}),
+            ...(rejected ? { rejected } : {}),
           };
         }
         const { failure } = outcome;

@@ -32,6 +32,7 @@ import { CircuitBreaker, type SharedCircuit } from './breaker.js';
 import { createDeliver } from './deliver.js';
 import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';
 import { createIngest } from './ingest.js';
+import { rejectionEvents } from './rejected.js';
 import { resolveMailerOptions } from './options.js';
 import { MailerEmitter, type MailerEventName, type MailerEvents, type MailerListener } from './events.js';
 import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
@@ -335,6 +336,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       if (recorded) await recorded;
       if (route.reason)
         await tracker.appendHistory(message.id, routedLine(route.reason, result.provider, clock.now()));
+      // Recipients the provider refused while it took the others, recorded as its events would be.
+      if (result.rejected) await ingest(rejectionEvents(result, clock.now()));
     } catch (error) {
       // The provider accepted the message: a store outage must not turn that into a failure.
       process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);
@@ -365,6 +368,16 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     return outcomes;
   }
 
+  const ingest = createIngest({
+    store,
+    tracker,
+    emitter,
+    guard,
+    retentionMs,
+    learn: suppressionOn
+      ? (event, recipient, stream) => learnFrom(suppressionList, event, recipient, stream)
+      : undefined,
+  });
   const webhooks = createWebhookEndpoint({
     providers: byId,
     maxBodyBytes: resolved.maxWebhookBytes,
@@ -372,16 +385,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     now: () => clock.now(),
     claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
     releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
-    ingest: createIngest({
-      store,
-      tracker,
-      emitter,
-      guard,
-      retentionMs,
-      learn: suppressionOn
-        ? (event, recipient, stream) => learnFrom(suppressionList, event, recipient, stream)
-        : undefined,
-    }),
+    ingest,
   });
 
   async function enqueue(input: MessageInput, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> {
