@@ -110,7 +110,8 @@ export function storeOn(
       }),
     // A plain value or an expired list under the key is replaced by a new list, as in memoryStore.
     // The kv row counts the items (its row lock orders concurrent appends); the item goes in its own
-    // row, overwriting whatever a replaced list left at that position. Reads stop at `length`.
+    // row, overwriting whatever a replaced list left at that position. Reads stop at `length`. Item
+    // rows past it, or under a key `set` turned into a value, go when the key expires (the sweep).
     append: (key, value, ttlMs) =>
       run('append', async (pool) => {
         const { rows } = await pool.query<{ length: string }>(
