@@ -43,8 +43,15 @@ export {
   type SuppressionPage,
   type SuppressionReason,
 } from './suppression/types.js';
-export { type ImportReport, type Suppressions, suppressionsIn } from './suppression/api.js';
-export type { SuppressionSource, SuppressionSourcePage } from './suppression/sync.js';
+export {
+  type ImportReport,
+  type Suppressions,
+  type SyncOptions,
+  suppressionsIn,
+} from './suppression/api.js';
+export type { CompactReport } from './suppression/compact.js';
+export type { PushOptions, PushReport } from './suppression/push.js';
+export type { SuppressionSource, SuppressionSourcePage, SuppressionTarget } from './suppression/sync.js';
 export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
 export type { RejectedRecipient, SuppressedRecipient } from './send-result.js';

@@ -13,6 +13,7 @@ import { suppressionScope } from '../suppression/address.js';
 import { createSuppressions, type Suppressions } from '../suppression/api.js';
 import { learnFrom } from '../suppression/learn.js';
 import { SuppressionList } from '../suppression/list.js';
+import type { SuppressionTarget } from '../suppression/sync.js';
 import { createScreen } from '../suppression/screen.js';
 import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
@@ -76,6 +77,11 @@ export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
 export interface SuppressionOptions {
   /** How long a learned soft bounce (mailbox full, a DNS failure) suppresses, ms. Default 3 days. */
   readonly softBounceMs?: number;
+  /**
+   * Push each entry learned from a webhook to these providers' own lists as it is learned, never
+   * delaying the webhook or any send (docs/suppression.md, "Pushing to the providers"). Default: none.
+   */
+  readonly pushOnLearn?: readonly SuppressionTarget[];
 }
 
 export interface Mailer {
@@ -143,6 +149,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       3 * 24 * 3600 * 1000,
       { min: 0 },
     ),
+    ...(options.suppression && options.suppression.pushOnLearn !== undefined
+      ? { pushOnLearn: options.suppression.pushOnLearn }
+      : {}),
   });
 
   const breakers = new Map<string, CircuitBreaker>();
@@ -419,7 +428,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       await store.close?.();
     },
     providers: options.providers,
-    suppressions: createSuppressions(suppressionList),
+    suppressions: createSuppressions(suppressionList, store),
   };
 }
 
