@@ -13,13 +13,15 @@ import { suppressionScope } from '../suppression/address.js';
 import { createSuppressions, type Suppressions } from '../suppression/api.js';
 import { learnFrom } from '../suppression/learn.js';
 import { SuppressionList } from '../suppression/list.js';
+import type { SuppressionTarget } from '../suppression/sync.js';
 import { createScreen } from '../suppression/screen.js';
 import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { systemClock } from '../time.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
 import { memoryQueue } from '../queue/memory-queue.js';
-import type { Queue } from '../queue/queue.js';
+import type { Queue, QueueStats } from '../queue/queue.js';
+import { type EnqueueTracer, EnqueueTracers } from '../queue/trace-carrier.js';
 import {
   createQueueRunner,
   type EnqueueOptions,
@@ -75,6 +77,11 @@ export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
 export interface SuppressionOptions {
   /** How long a learned soft bounce (mailbox full, a DNS failure) suppresses, ms. Default 3 days. */
   readonly softBounceMs?: number;
+  /**
+   * Push each entry learned from a webhook to these providers' own lists as it is learned, never
+   * delaying the webhook or any send (docs/suppression.md, "Pushing to the providers"). Default: none.
+   */
+  readonly pushOnLearn?: readonly SuppressionTarget[];
 }
 
 export interface Mailer {
@@ -89,6 +96,13 @@ export interface Mailer {
   enqueue(message: MessageInput, options?: EnqueueOptions): Promise<EnqueueResult>;
   /** Cancel a queued message whose send has not started. Resolves false when too late or unknown. */
   cancel(id: string): Promise<boolean>;
+  /**
+   * Capture the trace context at every `enqueue()`, to store with the job (`@mailover/otel` does;
+   * docs/observability.md, "Queued sends"). Returns the function that removes it.
+   */
+  traceEnqueues(tracer: EnqueueTracer): () => void;
+  /** The queue's depth by state and its oldest due job; undefined when the backend cannot count. */
+  queueStats(): Promise<(QueueStats & { readonly queue: string; readonly durable: boolean }) | undefined>;
   /**
    * `state: 'sent'` with per-recipient state and history once a provider accepted the message;
    * before that, a queued message's state (queued, scheduled, sending, dead, cancelled); undefined
@@ -135,6 +149,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       3 * 24 * 3600 * 1000,
       { min: 0 },
     ),
+    ...(options.suppression && options.suppression.pushOnLearn !== undefined
+      ? { pushOnLearn: options.suppression.pushOnLearn }
+      : {}),
   });
 
   const breakers = new Map<string, CircuitBreaker>();
@@ -198,6 +215,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   // The queue (docs/queue.md): jobs are sent by `dispatch`, below, as send() does.
   const queue = options.queue ?? memoryQueue(clock);
   const worker = options.worker ?? true;
+  const enqueueTracers = new EnqueueTracers();
   const runner = createQueueRunner(
     {
       queue,
@@ -208,6 +226,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       retentionMs,
       onAmbiguous: resolved.onAmbiguous,
       dispatch,
+      tracers: enqueueTracers,
     },
     worker === true ? {} : worker,
   );
@@ -392,6 +411,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     sendMany,
     enqueue,
     cancel: (id) => runner.cancel(id),
+    traceEnqueues: (tracer) => enqueueTracers.add(tracer),
+    queueStats: () => runner.stats(),
     async status(id) {
       const sent = await tracker.status(id);
       return sent ? { ...sent, state: 'sent' } : runner.status(id);
@@ -407,7 +428,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       await store.close?.();
     },
     providers: options.providers,
-    suppressions: createSuppressions(suppressionList),
+    suppressions: createSuppressions(suppressionList, store),
   };
 }
 
