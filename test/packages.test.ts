@@ -25,7 +25,10 @@ function checkPackages(args: string[]): Promise<{ status: number | null; output:
 
 describe('published packages', () => {
   it('build, pack, pass publint and attw, and work for a consumer outside the monorepo', async () => {
-    const { status, output } = await checkPackages([]);
+    // The test command's later runs (other Node versions) reuse the first run's build.
+    const { status, output } = await checkPackages(
+      Number(process.env.MAILOVER_TEST_RUN) > 0 ? ['--no-build'] : [],
+    );
     expect(output, output).toMatch(/packages: (\d+) of \1 pass\n/);
     expect(status, output).toBe(0);
   }, 300_000);
