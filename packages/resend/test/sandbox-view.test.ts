@@ -15,7 +15,7 @@ it('the sandbox view places a faulted Resend call and the accepted copy on one t
   });
   expect(fault.status).toBeLessThan(300);
   const provider = resend({ apiKey: sandbox.credentials.resend.apiKey, endpoint: sandbox.endpoints.resend });
-  const result = await createMailer({ providers: [provider], retry: { retries: 1, baseDelayMs: 1 } }).send({
+  const result = await createMailer({ providers: [provider], retry: { retries: 1, minDelayMs: 1 } }).send({
     from: 'shop@example.com',
     to: 'ada@example.org',
     subject: 'Receipt',
