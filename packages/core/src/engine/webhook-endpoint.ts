@@ -1,0 +1,27 @@
+/**
+ * The mailer's webhook endpoint: HTTP in (webhooks/handler.ts: verify, parse, replay tokens in the
+ * Store), then `ingest` (ingest.ts: attribute, record, greylisting evidence, suppression learning).
+ */
+import type { GreylistGuard } from '../greylisting/guard.js';
+import { storeKeys } from '../store/keys.js';
+import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
+import type { MailerBase } from './base.js';
+import { createIngest, type IngestDependencies } from './ingest.js';
+import type { Tracker } from './tracking.js';
+
+export function webhookEndpoint(
+  { resolved, clock, store, emitter }: MailerBase,
+  tracker: Tracker,
+  guard: GreylistGuard | undefined,
+  learn: IngestDependencies['learn'],
+): WebhookEndpoint {
+  return createWebhookEndpoint({
+    providers: resolved.providers,
+    maxBodyBytes: resolved.maxWebhookBytes,
+    observe: (report) => emitter.emit('webhook', report),
+    now: () => clock.now(),
+    claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
+    releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
+    ingest: createIngest({ store, tracker, emitter, guard, retentionMs: resolved.retentionMs, learn }),
+  });
+}
