@@ -114,15 +114,16 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           if (emitter.has('attempt'))
             emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
           breaker?.onSuccess();
-          return {
+          const result = {
             id: message.id,
             messageId: message.messageId,
             provider: provider.id,
             providerMessageId: (accepted as ProviderSendResult).providerMessageId,
             attempts,
             possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
-            ...(suppressed ? { suppressed: [...suppressed.values()] } : {}),
           };
+          // Set, not spread: an object spread on every send for a field most sends lack.
+          return suppressed ? Object.assign(result, { suppressed: [...suppressed.values()] }) : result;
         }
         const record = failedAttempt(provider, attempt, failure, startedAt, clock.now());
         attempts.push(record);
