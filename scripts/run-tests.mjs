@@ -41,6 +41,7 @@ for (const [index, node] of nodes.entries()) {
     for (const file of result.testResults) {
       if (file.status === 'failed' && file.assertionResults.length === 0) runFailed += 1;
     }
+    printSlowest(result.testResults);
   } catch {
     runFailed += 1;
     console.error(`vitest on Node ${version} wrote no report`);
@@ -49,4 +50,19 @@ for (const [index, node] of nodes.entries()) {
   failed += runFailed;
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+
+/** The slowest files of a run, so the suite's time (kept under 15 minutes in CI) is easy to watch. */
+function printSlowest(files) {
+  const timed = files
+    .filter((file) => file.endTime > file.startTime)
+    .map((file) => ({
+      name: file.name.replace(`${process.cwd()}/`, ''),
+      seconds: (file.endTime - file.startTime) / 1000,
+    }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 8);
+  if (timed.length === 0) return;
+  console.log('slowest files:');
+  for (const file of timed) console.log(`  ${file.seconds.toFixed(1).padStart(6)} s  ${file.name}`);
+}
 process.exit(failed === 0 ? 0 : 1);

@@ -13,7 +13,7 @@ import {
   seededRandom,
 } from '@mailover/sandbox';
 
-/** One single-greylister case of greylisting.md §6 and the key count K the closed form uses. */
+/** One single-greylister case of greylisting-model.md §6 and the key count K the closed form uses. */
 interface ClosedFormCase {
   readonly name: string;
   readonly greylister: GreylisterSpec;

@@ -5,7 +5,7 @@
  *   npx tsx --conditions=mailover-source bench/greylisting/run.ts [--messages 10000]
  *
  * Deterministic (seeded), on a virtual clock, the real `createMailer`. Exits non-zero when the
- * simulation disagrees with the closed form of greylisting.md §6.
+ * simulation disagrees with the closed form of greylisting-model.md §6.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -45,7 +45,7 @@ const started = performance.now();
 
 // 1. The simulation alone against the closed form; a disagreement makes every number below suspect.
 const checks = runClosedFormChecks({ seed: world.seed, trials: 40_000 });
-console.log('## Closed form (greylisting.md §6) vs simulation, 40 000 trials each\n');
+console.log('## Closed form (greylisting-model.md §6) vs simulation, 40 000 trials each\n');
 console.log(
   '| case | K | J | P_loop closed form | P_loop simulated | ±2σ | E[T\\|delivered] closed form | simulated | agrees |',
 );
@@ -180,7 +180,7 @@ writeFileSync(
 
 if (disagreements.length > 0) {
   console.error('\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
-  console.error('!!! THE SIMULATION DISAGREES WITH THE CLOSED FORM OF greylisting.md §6 !!!');
+  console.error('!!! THE SIMULATION DISAGREES WITH THE CLOSED FORM OF greylisting-model.md §6 !!!');
   for (const check of disagreements) console.error(`!!! ${check.name}: ${check.problem}`);
   console.error('!!! The greylister, pool or schedule model is wrong: do not trust the numbers above.');
   console.error('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');

@@ -28,7 +28,7 @@ export interface World {
   readonly mailboxFullShare: number;
   /** Share of messages with a second recipient at another domain. */
   readonly secondRecipientShare: number;
-  /** Provider event to mailer webhook, ms (§5.5: 60 s). */
+  /** Provider event to mailer webhook, ms (greylisting-model.md §5.5: 60 s). */
   readonly webhookLatencyMs: number;
   readonly rotatingPool: { readonly size: number; readonly networks: number };
   readonly rotatingSchedule: RetrySchedule;

@@ -1,6 +1,6 @@
 /**
  * A real greylister on loopback for the end-to-end suite: Postfix on 127.0.0.1:2525 with postgrey
- * as its policy service, as in shared/reference/real-greylister.md. Started by the suite itself
+ * as its policy service, as described in docs/greylisting.md. Started by the suite itself
  * where Postfix and postgrey are installed (`.ci/run` installs them); otherwise the suite reports
  * itself skipped with the reason.
  */

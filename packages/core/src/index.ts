@@ -47,7 +47,7 @@ export { type ImportReport, type Suppressions, suppressionsIn } from './suppress
 export type { SuppressionSource, SuppressionSourcePage } from './suppression/sync.js';
 export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
-export type { SuppressedRecipient } from './send-result.js';
+export type { RejectedRecipient, SuppressedRecipient } from './send-result.js';
 export { memoryQueue } from './queue/memory-queue.js';
 export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
 export {

@@ -34,10 +34,23 @@ export interface ProviderSendContext {
   readonly recipients?: readonly string[];
 }
 
+/**
+ * A recipient the provider refused while it took the message for the others: an SMTP relay's
+ * answer to one `RCPT TO` (docs/failure-taxonomy.md, "Recipients refused at send time").
+ */
+export interface ProviderRejectedRecipient {
+  /** The address as it was sent. */
+  readonly recipient: string;
+  /** The server's reply, codes first (`550 5.1.1 <bob@example.org>: Recipient address rejected`). */
+  readonly reply: string;
+}
+
 /** What a successful `send` resolves to. */
 export interface ProviderSendResult {
   /** The provider's own id for the accepted message (SendGrid X-Message-Id, SES MessageId, …). */
   readonly providerMessageId: string;
+  /** Recipients refused at send time while the others were accepted; absent or empty when none was. */
+  readonly rejected?: readonly ProviderRejectedRecipient[];
 }
 
 /** A web-standard request as seen by a webhook verifier: the raw body bytes and the headers. */

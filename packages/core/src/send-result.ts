@@ -32,6 +32,21 @@ export interface SuppressedRecipient {
   readonly scope: string;
 }
 
+/**
+ * A recipient the accepting provider refused at send time (an SMTP relay's `RCPT TO` reply) while
+ * it took the message for the others (docs/failure-taxonomy.md, "Recipients refused at send time").
+ */
+export interface RejectedRecipient {
+  /** The recipient, as the message spelt it. */
+  readonly address: string;
+  /** The server's reply, secret-free, at most 300 characters. */
+  readonly reply: string;
+  /** What `classifySmtpReply` makes of the reply (`recipient_unknown`, `greylisting`, …). */
+  readonly category: string;
+  /** True when the server may take it later: nobody re-sends it for you (the message was not queued for this recipient). */
+  readonly transient: boolean;
+}
+
 /** What `mailer.send()` resolves to: the message was accepted by `provider`. */
 export interface SendResult {
   /** mailover's id for the message. */
@@ -53,4 +68,6 @@ export interface SendResult {
   readonly replayed?: boolean;
   /** Recipients left out because they are suppressed; absent when none was. */
   readonly suppressed?: readonly SuppressedRecipient[];
+  /** Recipients the accepting provider refused while it took the others; absent when none was. */
+  readonly rejected?: readonly RejectedRecipient[];
 }

@@ -3,14 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyMailgunError, MailgunUnexpectedResponseError } from '../src/errors.js';
 
-/** An error shaped like mailgun.js's unexported APIError (providers.md §3.2). */
+/** An error shaped like mailgun.js's unexported APIError (docs/providers/mailgun.md). */
 function apiError(status: number, message: string, details = '') {
   return Object.assign(new Error(message), { status, details, type: 'MailgunAPIError', stack: '' });
 }
 
 const NOW = Date.parse('2021-12-20T20:33:00Z');
 
-describe('classifyMailgunError: rows of providers.md §5.2 and §3.1', () => {
+describe('classifyMailgunError: the rows of docs/providers/mailgun.md', () => {
   it.each([
     [
       '400 validation',

@@ -100,19 +100,24 @@ export function queueOn(
           made = create();
         }
       }
-      if (!(await made.getQueue(name))) {
-        await made
-          .createQueue(name, {
+      // Instances starting together also race to create the queue: pg-boss's create_queue checks,
+      // then inserts and makes a partition, so two at once can deadlock (40P01) or collide (23505).
+      // The loser waits a moment and looks again: by then the winner has committed.
+      for (let attempt = 1; !(await made.getQueue(name)); attempt++) {
+        try {
+          await made.createQueue(name, {
             name,
             policy: 'standard',
             // Only crashes and expiries are retried by pg-boss: mailover schedules its own retries.
             retryLimit: 1_000,
             retryDelay: 1,
             expireInSeconds,
-          })
-          .catch(async (error: unknown) => {
-            if (!(await made.getQueue(name))) throw error; // another instance created it meanwhile
           });
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if ((code !== '40P01' && code !== '23505') || attempt === 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+        }
       }
       return made;
     })().catch((error: unknown) => {

@@ -50,6 +50,20 @@ describeDatabase('the pg-boss queue of @mailover/postgres', () => {
 
   testQueue('pg-boss', instance, { describe, it });
 
+  it('instances starting together on a new schema all start (pg-boss create_queue can deadlock)', async () => {
+    // Four instances enqueue at once: each starts pg-boss and creates the queue concurrently.
+    const started = Array.from({ length: 4 }, () => instance('together', { worker: false }));
+    const results = await Promise.allSettled(
+      started.map(({ mailer }, index) => mailer.enqueue(message(`together ${index}`))),
+    );
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+  });
+
   describe('the transactional outbox: enqueue through your client, inside your transaction', () => {
     it('sends nothing when the transaction rolls back, and sends once it commits', async () => {
       const api = instance('outbox', { worker: false });

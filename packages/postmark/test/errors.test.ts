@@ -7,7 +7,7 @@ import { classifyPostmarkError, PostmarkMalformedResponseError } from '../src/er
 const inactiveText =
   'You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: rcpt@example.org. Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.';
 
-/** Errors shaped as the postmark 5.1.0 SDK throws them (providers.md §5.2), built with its own classes. */
+/** Errors shaped as the postmark 5.1.0 SDK throws them (docs/providers/postmark.md), built with its own classes. */
 const rows: Array<[string, unknown, Partial<ProviderFailure>]> = [
   [
     '401 ErrorCode 10',

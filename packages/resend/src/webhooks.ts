@@ -114,11 +114,22 @@ async function verify(
   return null;
 }
 
+/**
+ * A tag's value. Resend's webhook pages show `tags` as an object (`{"category": "confirm_email"}`);
+ * the send API takes them as `[{name, value}]`, and that form is read too, so neither loses the id.
+ */
+function tagValue(tags: unknown, name: string): string | undefined {
+  if (Array.isArray(tags)) {
+    const tag = tags.find((entry) => isRecord(entry) && entry.name === name);
+    return isRecord(tag) ? stringOf(tag.value) : undefined;
+  }
+  return isRecord(tags) ? stringOf(tags[name]) : undefined;
+}
+
 function toDeliveryEvents(event: Record<string, unknown>, provider: string): DeliveryEvent[] {
   const data = event.data as Record<string, unknown>;
   const type = RESEND_EVENT_TYPES[String(event.type)] ?? 'unknown';
-  const tags = isRecord(data.tags) ? data.tags : {};
-  const mailoverId = stringOf(tags[MAILOVER_ID_TAG]);
+  const mailoverId = tagValue(data.tags, MAILOVER_ID_TAG);
   const providerMessageId = stringOf(data.email_id);
   const time = Date.parse(String(event.created_at ?? data.created_at));
   const bounce = isRecord(data.bounce) ? data.bounce : undefined;

@@ -1,6 +1,7 @@
 import type { WebhookContext, WebhookRequest } from '@mailover/core/provider';
 import { type AcceptedMessage, buildResendWebhook, generateResendWebhookKeys } from '@mailover/sandbox';
 import { Resend } from 'resend';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resend } from '../src/index.js';
 
@@ -81,5 +82,45 @@ describe('resend webhooks', () => {
   it('a secret that is not whsec_ base64 is a ConfigurationError naming webhookSecret', () => {
     expect(() => resend({ webhookSecret: 'not a secret!' })).toThrow(/webhookSecret/);
     expect(() => resend({ webhookSecret: ' ' })).toThrow(/webhookSecret/);
+  });
+  it('parses Resend’s documented email.delivery_delayed example as a deferral, correlated by email_id', () => {
+    const body = readFileSync(new URL('./fixtures/delivery-delayed.json', import.meta.url));
+    const events = provider.webhooks!.parse(
+      request({ headers: { 'content-type': 'application/json' }, body }),
+    );
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'deferred',
+        provider: 'resend',
+        providerMessageId: '56761188-7520-42d8-8898-ff6fc54ce618',
+        recipient: 'delivered@resend.dev',
+        time: Date.parse('2026-02-22T23:41:12.126Z'),
+      }),
+    ]);
+    expect(events[0]).not.toHaveProperty('mailoverId');
+  });
+
+  it('reads the mailover id from tags in either form Resend uses (object or [{name, value}])', () => {
+    const event = (tags: unknown) =>
+      provider.webhooks!.parse(
+        request({
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(
+            JSON.stringify({
+              type: 'email.delivered',
+              created_at: '2026-02-22T23:41:12.126Z',
+              data: { email_id: 'e-1', to: ['ada@example.edu'], tags },
+            }),
+          ),
+        }),
+      )[0];
+    expect(event({ mailover_id: 'm-7' })?.mailoverId).toBe('m-7');
+    expect(
+      event([
+        { name: 'category', value: 'x' },
+        { name: 'mailover_id', value: 'm-7' },
+      ])?.mailoverId,
+    ).toBe('m-7');
+    expect(event([{ name: 'mailover_id', value: 42 }])).not.toHaveProperty('mailoverId');
   });
 });

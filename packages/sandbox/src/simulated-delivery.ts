@@ -5,7 +5,7 @@ import { type RetrySchedule, SCHEDULES } from './simulation/schedules.js';
 import type { AcceptedMessage, SandboxEventSpec, SandboxProviderKind } from './types.js';
 
 /**
- * Deliver accepted messages to a simulated recipient population (greylisters of greylisting.md §5,
+ * Deliver accepted messages to a simulated recipient population (greylisters of greylisting-model.md §5,
  * rate-limiting and full-mailbox domains) from each provider's IP pool on its retry schedule, with
  * time scaled so hours pass in seconds. Each attempt's outcome becomes a signed webhook.
  */
@@ -13,7 +13,7 @@ export interface SimulatedDeliveryOptions {
   readonly population: ReceiverPopulation;
   /** Each provider's sending pool. Default: 256 IPs over 16 /24s, rotating, per provider. */
   readonly pools?: Partial<Readonly<Record<SandboxProviderKind, IpPool>>>;
-  /** Each provider's retry schedule. Default: SendGrid-like for all (greylisting.md §5.3). */
+  /** Each provider's retry schedule. Default: SendGrid-like for all (greylisting-model.md §5.3). */
   readonly schedules?: Partial<Readonly<Record<SandboxProviderKind, RetrySchedule>>>;
   /** Simulated ms per real ms (600: a second is ten minutes). Default 600. Ignored with `clock`. */
   readonly timeScale?: number;

@@ -11,7 +11,7 @@ import { ipPool } from '../src/simulation/ip-pool.js';
 import { seededRandom } from '../src/simulation/random.js';
 import { SCHEDULES } from '../src/simulation/schedules.js';
 
-describe('closed form of greylisting.md §6', () => {
+describe('closed form of greylisting-model.md §6', () => {
   it('gives the table values', () => {
     expect(loopProbability(256, 7)).toBeCloseTo(0.895, 3); // SparkPost, N = 256 exact IP
     expect(loopProbability(16, 7)).toBeCloseTo(0.121, 3); // SparkPost, /24 key over 16 /24s

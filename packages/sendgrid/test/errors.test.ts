@@ -6,7 +6,7 @@ import { classifySendGridError, SendGridUnexpectedResponseError } from '../src/e
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-/** A real @sendgrid/helpers ResponseError, as the SDK rejects with for HTTP >= 400 (providers.md §1.2). */
+/** A real @sendgrid/helpers ResponseError, as the SDK rejects with for HTTP >= 400 (docs/providers/sendgrid.md). */
 function responseError(
   status: number,
   statusText: string,
@@ -32,7 +32,7 @@ function axiosError(code: string, message: string, name = 'AxiosError') {
 
 const classify = (error: unknown) => classifySendGridError(error, { now: NOW });
 
-describe('classifySendGridError: SendGrid answers (providers.md §5.2 rows)', () => {
+describe('classifySendGridError: SendGrid answers (docs/providers/sendgrid.md)', () => {
   const rows: [string, unknown, Partial<ProviderFailure>][] = [
     [
       '400 validation',

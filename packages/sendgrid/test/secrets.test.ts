@@ -84,7 +84,7 @@ describe('sendgrid: no API key in any classified failure', () => {
     const { error, failure } = await failureOf(
       sendgrid({ apiKey: CANARY, endpoint: `http://127.0.0.1:${port}/` }),
     );
-    // The raw AxiosError embeds the Authorization header (providers.md §0.4 #7): this test can fail.
+    // The raw AxiosError embeds the Authorization header (docs/security.md): this test can fail.
     expect(JSON.stringify((error as { config?: unknown }).config)).toContain(CANARY);
     expect(failure.code).toBe('network');
     expectNoSecret(failure);

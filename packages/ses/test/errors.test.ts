@@ -2,7 +2,7 @@ import { ConfigurationError, type ProviderFailure } from '@mailover/core';
 import { describe, expect, it } from 'vitest';
 import { classifySesError } from '../src/index.js';
 
-/** An error shaped like what `@aws-sdk/client-sesv2` throws (providers.md §2.2, §5.2). */
+/** An error shaped like what `@aws-sdk/client-sesv2` throws (docs/providers/ses.md). */
 function sdkError(
   name: string,
   message: string,

@@ -7,7 +7,7 @@ import { defineProvider, requireTimeoutMs, requireWholeNumber, sendAbortable } f
 import type { Transporter } from 'nodemailer';
 import { smtpTransport } from './client.js';
 import { classifySmtpError, scrubError } from './errors.js';
-import { toSmtpMail } from './mapping.js';
+import { rejectedRecipientsOf, toSmtpMail } from './mapping.js';
 
 export { classifySmtpError, type SmtpErrorContext } from './errors.js';
 export { SmtpUnsendableError, toSmtpMail } from './mapping.js';
@@ -60,7 +60,11 @@ export function smtp(options: SmtpOptions = {}): ProviderV1 & { close(): Promise
           const mailer = await relay.transport();
           try {
             const info = await sendAbortable('SMTP', context.signal, () => mailer.sendMail(mail));
-            return { providerMessageId: (info as { messageId?: string }).messageId ?? message.messageId };
+            const rejected = rejectedRecipientsOf(info, relay.secrets);
+            return {
+              providerMessageId: (info as { messageId?: string }).messageId ?? message.messageId,
+              ...(rejected ? { rejected } : {}),
+            };
           } catch (error) {
             // A relay may echo what it was sent (an AUTH blob) in its reply: scrubbed before anyone sees it.
             throw scrubError(error, relay.secrets);

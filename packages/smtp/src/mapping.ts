@@ -1,4 +1,5 @@
-import type { Address, NormalizedMessage } from '@mailover/core/provider';
+import type { Address, NormalizedMessage, ProviderRejectedRecipient } from '@mailover/core/provider';
+import { scrubSecrets } from '@mailover/core/provider';
 import type { SendMailOptions } from 'nodemailer';
 import { unsafeForSmtp } from './header-safety.js';
 
@@ -69,4 +70,28 @@ function selectRecipients(everyone: readonly string[], recipients: readonly stri
   }
   if (selected.length === 0) throw new SmtpUnsendableError('smtp: no recipient for this attempt');
   return [...new Set(selected as string[])];
+}
+
+/**
+ * The recipients the relay refused at `RCPT TO` while it took the message for the others, with
+ * each one's reply (nodemailer's `info.rejected` and `info.rejectedErrors`); undefined when the
+ * relay took everyone. The replies are scrubbed of `secrets` (a relay may echo what it was sent).
+ */
+export function rejectedRecipientsOf(
+  info: unknown,
+  secrets: readonly string[],
+): ProviderRejectedRecipient[] | undefined {
+  const { rejected, rejectedErrors } = (info ?? {}) as { rejected?: unknown; rejectedErrors?: unknown };
+  if (!Array.isArray(rejected) || rejected.length === 0) return undefined;
+  const replies = new Map<string, string>();
+  for (const error of Array.isArray(rejectedErrors) ? rejectedErrors : []) {
+    const { recipient, response } = (error ?? {}) as { recipient?: unknown; response?: unknown };
+    if (typeof recipient === 'string' && typeof response === 'string') replies.set(recipient, response);
+  }
+  return rejected
+    .filter((recipient): recipient is string => typeof recipient === 'string')
+    .map((recipient) => ({
+      recipient,
+      reply: scrubSecrets(replies.get(recipient) ?? 'refused by the relay (it gave no reply text)', secrets),
+    }));
 }

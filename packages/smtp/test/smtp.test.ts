@@ -195,4 +195,66 @@ describe('smtp()', () => {
     expect(result.attempts.map((attempt) => attempt.code)).toEqual(['rate_limited', 'ok']);
     expect(relay.received).toHaveLength(1);
   });
+  it('reports the recipients a relay refused at RCPT while it took the others, and records each as the relay meant it', async () => {
+    const relay = await startRelay((address) => {
+      if (address.toLowerCase() === 'bob@example.org')
+        return '550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown';
+      if (address === 'carol@example.net')
+        return '452 4.2.2 <carol@example.net>: Mailbox full, try again later';
+      return undefined;
+    });
+    closers.push(relay.close);
+    const provider = smtp({ port: relay.port, pool: false });
+    closers.push(provider.close);
+    const mailer = createMailer({ providers: [provider] });
+    const result = await mailer.send({
+      from: 'app@example.test',
+      to: ['ada@example.edu', 'Bob@Example.org'],
+      cc: 'carol@example.net',
+      subject: 's',
+      text: 't',
+    });
+    // The relay took the message for Ada only; the result says so, in the message's own spelling.
+    expect(relay.received.map((entry) => entry.to)).toEqual([['ada@example.edu']]);
+    expect(result.rejected).toEqual([
+      {
+        address: 'Bob@example.org',
+        reply: '550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown',
+        category: 'recipient_unknown',
+        transient: false,
+      },
+      {
+        address: 'carol@example.net',
+        reply: '452 4.2.2 <carol@example.net>: Mailbox full, try again later',
+        category: 'mailbox_full',
+        transient: true,
+      },
+    ]);
+    const status = await mailer.status(result.id);
+    if (status?.state !== 'sent') throw new Error('expected a sent message');
+    expect(status.recipients['ada@example.edu']?.state).toBe('accepted');
+    expect(status.recipients['Bob@example.org']?.state).toBe('bounced');
+    // Not queued for Carol: nothing will arrive later, so not "deferred".
+    expect(status.recipients['carol@example.net']?.state).toBe('dropped');
+    expect(status.history.find((line) => line.recipient === 'Bob@example.org')?.smtp?.category).toBe(
+      'recipient_unknown',
+    );
+    // A permanent "user unknown" suppresses like a bounce webhook; a transient refusal never does.
+    expect(await mailer.suppressions.has('bob@example.org')).toMatchObject({ reason: 'hard_bounce' });
+    expect(await mailer.suppressions.has('carol@example.net')).toBeUndefined();
+  });
+
+  it('a relay that takes everyone reports no rejected recipients', async () => {
+    const relay = await startRelay();
+    closers.push(relay.close);
+    const provider = smtp({ port: relay.port, pool: false });
+    closers.push(provider.close);
+    const result = await createMailer({ providers: [provider] }).send({
+      from: 'app@example.test',
+      to: ['ada@example.edu', 'bob@example.org'],
+      subject: 's',
+      text: 't',
+    });
+    expect(result.rejected).toBeUndefined();
+  });
 });

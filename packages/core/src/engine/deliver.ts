@@ -18,6 +18,7 @@ import { exceededLimit } from './limits.js';
 import { nextStep, type StepPolicy } from './next-step.js';
 import type { ResolvedRetry } from './options.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { rejectionsOf } from './rejected.js';
 import { deadlineOf, describeStop, type StopCode, stopSignal } from './stop-signal.js';
 import type { SendOptions } from './types.js';
 
@@ -42,6 +43,8 @@ export type Deliver = (
   options: Omit<SendOptions, 'providers'>,
   recipients?: readonly string[],
 ) => Promise<SendResult>;
+
+type Writable<T> = { -readonly [Key in keyof T]: T[Key] };
 
 /** Thrown inside the loop to end the send; turned into a SendError (and a `failed` event) once. */
 class Stop {
@@ -114,7 +117,8 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           if (emitter.has('attempt'))
             emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
           breaker?.onSuccess();
-          const result = {
+          const rejected = rejectionsOf(accepted as ProviderSendResult, message, targets);
+          const result: Writable<SendResult> = {
             id: message.id,
             messageId: message.messageId,
             provider: provider.id,
@@ -122,8 +126,10 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
             attempts,
             possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
           };
-          // Set, not spread: an object spread on every send for a field most sends lack.
-          return suppressed ? Object.assign(result, { suppressed: [...suppressed.values()] }) : result;
+          // Set, not spread: an object spread on every send for fields most sends lack.
+          if (suppressed) result.suppressed = [...suppressed.values()];
+          if (rejected) result.rejected = rejected;
+          return result;
         }
         const record = failedAttempt(provider, attempt, failure, startedAt, clock.now());
         attempts.push(record);

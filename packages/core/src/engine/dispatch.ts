@@ -1,11 +1,14 @@
 /**
  * One send after validation, whoever asks (`send()`, the idempotency claim, the queue's worker):
- * order the providers (routing.ts), deliver (deliver.ts), record the acceptance (tracking.ts).
+ * order the providers (routing.ts), deliver (deliver.ts), record the acceptance (tracking.ts) and
+ * any recipient refused at send time (rejected.ts, through `ingest`).
  */
 import type { GreylistGuard, RouteReason } from '../greylisting/guard.js';
 import type { NormalizedMessage } from '../message/types.js';
 import type { MailerBase } from './base.js';
 import type { Deliver } from './deliver.js';
+import type { createIngest } from './ingest.js';
+import { rejectionEvents } from './rejected.js';
 import { type OrderFor, routedLine } from './routing.js';
 import type { Tracker } from './tracking.js';
 import type { SendOptions, SendResult } from './types.js';
@@ -19,9 +22,11 @@ export function createDispatch(
     readonly deliver: Deliver;
     readonly tracker: Tracker;
     readonly guard: GreylistGuard | undefined;
+    /** Records events as webhooks do: recipients refused at send time go through it. */
+    readonly ingest: ReturnType<typeof createIngest>;
   },
 ): Dispatch {
-  const { orderFor, deliver, tracker, guard } = parts;
+  const { orderFor, deliver, tracker, guard, ingest } = parts;
   const byId = resolved.providers;
   return async function dispatch(message, sendOptions) {
     const route: { reason?: RouteReason } = {};
@@ -42,6 +47,8 @@ export function createDispatch(
       if (recorded) await recorded;
       if (route.reason)
         await tracker.appendHistory(message.id, routedLine(route.reason, result.provider, clock.now()));
+      // Recipients the provider refused while it took the others, recorded as its events would be.
+      if (result.rejected) await ingest(rejectionEvents(result, clock.now()));
     } catch (error) {
       // The provider accepted the message: a store outage must not turn that into a failure.
       process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);

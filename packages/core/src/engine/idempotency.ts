@@ -154,9 +154,9 @@ export class Idempotency {
   ): Promise<SendResult> {
     const { store, clock, retentionMs, leaseMs } = this.options;
     const began = storeKeys.began(message.id);
-    // Left behind by an owner that crashed mid-send, or by a send that may have delivered.
-    const earlier = (await store.get(began)) !== undefined;
-    await store.set(began, '1', retentionMs);
+    // Left behind by an owner that crashed mid-send, or by a send that may have delivered: one
+    // round trip sets the marker and says whether it was there already.
+    const earlier = !(await store.claim(began, '1', retentionMs));
     const renewal = new AbortController();
     const renew = async () => {
       for (;;) {
@@ -180,6 +180,8 @@ export class Idempotency {
     renewal.abort();
     try {
       const entry: Entry = { state: 'sent', fingerprint: (JSON.parse(claim) as Entry).fingerprint, result };
+      // In this order: were the marker deleted first and the entry then lost, a later send would go
+      // out again unflagged.
       await store.set(key, JSON.stringify(entry), retentionMs);
       await store.delete(began);
     } catch (error) {

@@ -15,6 +15,7 @@ import { circuitBreakers } from './breaker.js';
 import { createDeliver } from './deliver.js';
 import { createDispatch } from './dispatch.js';
 import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
+import { createIngest } from './ingest.js';
 import { resolveMailerOptions } from './options.js';
 import { wireQueue } from './queue-wiring.js';
 import type { EnqueueOptions, EnqueueResult, WorkerOptions } from './queue-runner.js';
@@ -129,7 +130,9 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const tracker = new Tracker(store, clock, resolved.retentionMs);
   const guard = greylistGuard(base, tracker, deliver);
   const orderFor = createRouting(base, guard);
-  const dispatch = createDispatch(base, { orderFor, deliver, tracker, guard });
+  const { retentionMs } = resolved;
+  const ingest = createIngest({ store, tracker, emitter, guard, retentionMs, learn: suppression.learn });
+  const dispatch = createDispatch(base, { orderFor, deliver, tracker, guard, ingest });
   const { idempotency, queue, runner, enqueue } = wireQueue(base, dispatch);
   const send = createSend({ options, clock, emitter, idempotency, dispatch });
 
@@ -142,7 +145,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       const sent = await tracker.status(id);
       return sent ? { ...sent, state: 'sent' } : runner.status(id);
     },
-    webhooks: webhookEndpoint(base, tracker, guard, suppression.learn),
+    webhooks: webhookEndpoint(base, ingest),
     on: (name, listener) => emitter.on(name, listener),
     idle: async () => {
       await Promise.all([scheduler.idle(), queue.idle()]);

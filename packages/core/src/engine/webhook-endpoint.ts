@@ -1,19 +1,16 @@
 /**
  * The mailer's webhook endpoint: HTTP in (webhooks/handler.ts: verify, parse, replay tokens in the
- * Store), then `ingest` (ingest.ts: attribute, record, greylisting evidence, suppression learning).
+ * Store), then `ingest` (ingest.ts: attribute, record, greylisting evidence, suppression learning),
+ * the same one `dispatch` records refused recipients through.
  */
-import type { GreylistGuard } from '../greylisting/guard.js';
 import { storeKeys } from '../store/keys.js';
 import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
 import type { MailerBase } from './base.js';
-import { createIngest, type IngestDependencies } from './ingest.js';
-import type { Tracker } from './tracking.js';
+import type { createIngest } from './ingest.js';
 
 export function webhookEndpoint(
   { resolved, clock, store, emitter }: MailerBase,
-  tracker: Tracker,
-  guard: GreylistGuard | undefined,
-  learn: IngestDependencies['learn'],
+  ingest: ReturnType<typeof createIngest>,
 ): WebhookEndpoint {
   return createWebhookEndpoint({
     providers: resolved.providers,
@@ -22,6 +19,6 @@ export function webhookEndpoint(
     now: () => clock.now(),
     claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
     releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
-    ingest: createIngest({ store, tracker, emitter, guard, retentionMs: resolved.retentionMs, learn }),
+    ingest,
   });
 }

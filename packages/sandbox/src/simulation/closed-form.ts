@@ -4,7 +4,7 @@ import type { Random } from './random.js';
 import type { RetrySchedule } from './schedules.js';
 
 /**
- * greylisting.md §6: with K equally likely keys drawn independently per attempt and J retries
+ * greylisting-model.md §6: with K equally likely keys drawn independently per attempt and J retries
  * (d ≤ every gap, W ≥ the horizon), the chance that no retry ever repeats an earlier key:
  * P_loop = ∏_{i=1..J} (1 − i/K).
  */

@@ -20,7 +20,7 @@ const postgreyReply = ({ recipient, domain }: { recipient: string; domain: strin
   `450 4.2.0 <${recipient}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${domain}.html`;
 
 /**
- * The greylisters of greylisting.md §1 / §5.2 with their defaults, and the reply each really sends
+ * The greylisters of greylisting-model.md §1 / §5.2 with their defaults, and the reply each really sends
  * (read in their sources: postgrey's `--greylist-text`, milter-greylist's quiet `smfi_setreply`,
  * sqlgrey's `Greylisted for N minutes`, spamd's `build_reply`, Debian greylistd's Exim ACL, rspamd's
  * `Try again later`, iRedAPD's `GREYLISTING_MESSAGE`; Mimecast's as senders log it).

@@ -85,7 +85,7 @@ export function network24(ip: string): string {
 }
 
 /**
- * One receiving server's greylist, with postgrey semantics (greylisting.md §5.1) and the key,
+ * One receiving server's greylist, with postgrey semantics (greylisting-model.md §5.1) and the key,
  * delay, window and auto-whitelist of `spec`. Time comes from the attempts, so it runs on any clock.
  */
 export class Greylister {

@@ -28,7 +28,7 @@ export interface PopulationOptions {
   readonly seed?: number;
   /** Number of recipient domains. Default 500. */
   readonly domains?: number;
-  /** Share of domains that greylist ESP mail (g; greylisting.md §4: unknown, sweep it). Default 0.05. */
+  /** Share of domains that greylist ESP mail (g; greylisting-model.md §4: unknown, sweep it). Default 0.05. */
   readonly greylistingShare?: number;
   /** Share of domains that rate-limit. Default 0.02. */
   readonly rateLimitedShare?: number;

@@ -4,7 +4,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** When a sending MTA tries one message again after 4xx replies (greylisting.md §2, §5.3, §5.4). */
+/** When a sending MTA tries one message again after 4xx replies (greylisting-model.md §2, §5.3, §5.4). */
 export interface RetrySchedule {
   readonly name: string;
   /** After this long from the first attempt the message is given up (bounced as expired), ms. */
