@@ -8,7 +8,10 @@
  *    `bench/results/overhead.json`.
  * 2. Memory per suppressed address: in the memory store, heap growth over 50 000 added addresses;
  *    in Redis (when one answers at 127.0.0.1:6379 or REDIS_URL), `MEMORY USAGE` of the entry keys
- *    and of the index list, under a unique prefix deleted afterwards.
+ *    and of the index list, under a unique prefix deleted afterwards; in PostgreSQL (when one
+ *    answers at TEST_DATABASE_URL or 127.0.0.1:5432/test), the growth of `pg_total_relation_size`
+ *    (table, TOAST and indexes) of the store's tables over 100 000 adds, after VACUUM and after
+ *    VACUUM FULL, in a schema of its own dropped afterwards.
  *
  * Needs `--expose-gc`. `BENCH_QUICK=1` for a short run.
  */
@@ -16,7 +19,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createMailer, memoryStore, suppressionsIn } from '@mailover/core';
 import { mockProvider } from '@mailover/core/testing';
+import { postgresStore } from '@mailover/postgres';
 import { redisStore } from '@mailover/redis';
+import pg from 'pg';
 import { benchMessage } from '../overhead/fixtures.js';
 import {
   bootstrapMedianInterval,
@@ -32,6 +37,7 @@ const ROUNDS = QUICK ? 40 : 300;
 const BLOCK = 50;
 const LISTED = 10_000;
 const MEMORY_ADDRESSES = QUICK ? 10_000 : 50_000;
+const PG_ADDRESSES = QUICK ? 10_000 : 100_000;
 
 if (!global.gc) throw new Error('run with node --expose-gc');
 const collect = global.gc;
@@ -145,16 +151,83 @@ async function redisBytes(): Promise<{ bytesPerAddress: number } | { skipped: st
   }
 }
 
+/** The bytes the store's tables (with TOAST and indexes) take in `schema`. */
+async function tableBytes(client: pg.Client, schema: string): Promise<number> {
+  const { rows } = await client.query<{ bytes: string }>(
+    `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname IN ('kv', 'list_items')`,
+    [schema],
+  );
+  return Number(rows[0]!.bytes);
+}
+
+async function postgresBytes(): Promise<
+  | { addresses: number; bytesPerAddress: { afterVacuum: number; afterVacuumFull: number } }
+  | { skipped: string }
+> {
+  const connectionString = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    return { skipped: `no PostgreSQL answers at ${connectionString} (${String(error)})` };
+  }
+  const schema = `bench_suppression_${process.pid}`;
+  const store = postgresStore({ connectionString }, { schema });
+  const list = suppressionsIn(store);
+  try {
+    await store.get('warm'); // creates the schema
+    const vacuum = async (full: boolean) => {
+      for (const table of ['kv', 'list_items'])
+        await client.query(`VACUUM ${full ? 'FULL ' : ''}"${schema}".${table}`);
+    };
+    await vacuum(true);
+    const before = await tableBytes(client, schema);
+    // Ten adds at a time (the pool's size): the order of the index does not change its size.
+    for (let start = 0; start < PG_ADDRESSES; start += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, offset) =>
+          list.add({
+            address: `someone.${start + offset}@example-${(start + offset) % 97}.org`,
+            reason: 'hard_bounce',
+            provider: 'sendgrid',
+          }),
+        ),
+      );
+    }
+    await vacuum(false);
+    const afterVacuum = await tableBytes(client, schema);
+    await vacuum(true);
+    const afterVacuumFull = await tableBytes(client, schema);
+    return {
+      addresses: PG_ADDRESSES,
+      bytesPerAddress: {
+        afterVacuum: round((afterVacuum - before) / PG_ADDRESSES, 0),
+        afterVacuumFull: round((afterVacuumFull - before) / PG_ADDRESSES, 0),
+      },
+    };
+  } finally {
+    await store.close();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
+
 const check = await checkCost();
 console.log(JSON.stringify(check));
-const memory = { memoryStore: { bytesPerAddress: await memoryStoreBytes() }, redis: await redisBytes() };
+const memory = {
+  memoryStore: { bytesPerAddress: await memoryStoreBytes() },
+  redis: await redisBytes(),
+  postgres: await postgresBytes(),
+};
 console.log(JSON.stringify(memory));
 const path = writeResults('suppression', {
   method:
     `check: process.cpuUsage() per mailer.send() through mockProvider, list on (${LISTED} suppressed, recipient not among them) vs suppression: false, ` +
     `${ROUNDS} rounds of ${BLOCK} sends per side in alternating order, median of per-round differences with a 95 % bootstrap interval; ` +
     'ratioAddedPerProvider = that difference / the SDK CPU per send of bench/results/overhead.json. ' +
-    `memory: heap growth (after GC) over ${MEMORY_ADDRESSES} adds in memoryStore; Redis MEMORY USAGE of every 20th entry key plus the index list's share.`,
+    `memory: heap growth (after GC) over ${MEMORY_ADDRESSES} adds in memoryStore; Redis MEMORY USAGE of every 20th entry key plus the index list's share; ` +
+    `PostgreSQL: growth of pg_total_relation_size (table + TOAST + indexes) of kv and list_items over ${PG_ADDRESSES} adds, after VACUUM and after VACUUM FULL.`,
   check,
   memory,
 });

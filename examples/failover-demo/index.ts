@@ -3,31 +3,15 @@
  * priority in code. Midway, SendGrid goes down and SES starts rate-limiting; watch the route.
  * No keys, no network beyond 127.0.0.1.
  */
-import { createMailer, type SendAttempt } from '@mailover/core';
-import { mailgun } from '@mailover/mailgun';
-import { postmark } from '@mailover/postmark';
+import type { SendAttempt } from '@mailover/core';
 import { startSandbox } from '@mailover/sandbox';
-import { sendgrid } from '@mailover/sendgrid';
-import { ses } from '@mailover/ses';
+import { demoMailer } from './demo-mailer.js';
 
+const keepOpen = process.argv.includes('--keep-open');
 const sandbox = await startSandbox();
-const { endpoints, credentials } = sandbox;
 
-// Provider priority, in code: SendGrid first, then SES, Mailgun, Postmark.
-const mailer = createMailer({
-  providers: [
-    sendgrid({ apiKey: credentials.sendgrid.apiKey, endpoint: endpoints.sendgrid, timeoutMs: 2_000 }),
-    ses({ ...credentials.ses, credentials: credentials.ses, endpoint: endpoints.ses, timeoutMs: 2_000 }),
-    mailgun({ ...credentials.mailgun, endpoint: endpoints.mailgun, timeoutMs: 2_000 }),
-    postmark({
-      serverToken: credentials.postmark.serverToken,
-      endpoint: endpoints.postmark,
-      timeoutMs: 2_000,
-    }),
-  ],
-  retry: { retries: 2, minDelayMs: 50, maxDelayMs: 400, maxRetryAfterMs: 2_000 },
-  breaker: { failureThreshold: 3, cooldownMs: 60_000 },
-});
+// Provider priority, in code: SendGrid first, then SES, Mailgun, Postmark (demo-mailer.ts).
+const mailer = demoMailer(sandbox);
 
 const notes: string[] = [];
 mailer.on('circuit-open', (event) => notes.push(`circuit opened for ${event.provider} (${event.code})`));
@@ -63,8 +47,9 @@ const report = (phase: string, outcomes: Awaited<ReturnType<typeof mailer.sendMa
 
 const started = Date.now();
 console.log(
-  `sandbox on ${sandbox.url}; priority: ${mailer.providers.map((provider) => provider.id).join(' → ')}\n`,
+  `sandbox on ${sandbox.url}; priority: ${mailer.providers.map((provider) => provider.id).join(' → ')}`,
 );
+console.log(`web view: ${sandbox.url}/ (pass --keep-open to look at it after the run)\n`);
 
 report('all healthy', await mailer.sendMany(batch(0, 4), { concurrency: 2 }));
 
@@ -101,5 +86,10 @@ console.log(
 );
 
 await mailer.close();
+if (keepOpen) {
+  // Leave the sandbox up so its web view can be read: every message's route, fault and wait.
+  console.log(`\nweb view: ${sandbox.url}/ — Ctrl-C to stop`);
+  await new Promise((resolve) => process.once('SIGINT', resolve));
+}
 await sandbox.close();
 process.exit(sent === rows.length ? 0 : 1);

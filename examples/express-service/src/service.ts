@@ -79,6 +79,8 @@ async function serve(
     event: 'listening',
     url,
     mode: sandboxMode ? 'sandbox' : 'live',
+    // Sandbox mode: the sandbox's web view (messages, timelines, faults at a click).
+    ...(sandboxMode ? { sandboxView: `${sandboxMode.sandbox.url}/` } : {}),
     providers: providers.map((provider) => provider.id),
     webhooks: providers.filter((provider) => provider.webhooks).map((provider) => provider.id),
   });

@@ -35,6 +35,10 @@ describe('server.ts', () => {
     const url = await started;
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ ok: true, providers: ['sendgrid', 'ses', 'mailgun', 'postmark'] });
+    // The log links the sandbox's web view, and it answers there.
+    const view = String(records.find((record) => record.event === 'listening')?.sandboxView);
+    expect(view).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(await (await fetch(view)).text()).toContain('<title>mailover sandbox</title>');
     child.kill('SIGTERM');
     const [code] = await exited;
 

@@ -2,7 +2,7 @@
  * A mail service that Prometheus can scrape: SendGrid, then SES, then Postmark on a dedicated
  * (fixed) IP, all pointed at the local sandbox; `instrument()` feeds an OpenTelemetry MeterProvider
  * whose Prometheus exporter answers `GET /metrics` on the service's own port, next to
- * `POST /send` and the providers' webhooks. Metric names: docs/observability.md.
+ * `POST /send`, `POST /enqueue` (the queue) and the providers' webhooks. Metric names: docs/observability.md.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,6 +44,20 @@ export async function startService(options: ServiceOptions = {}): Promise<Observ
       return exporter.getMetricsRequestHandler(request, response);
     if (path.startsWith('/webhooks/') && mailer)
       return mailer.webhooks.node(path.slice('/webhooks/'.length))(request, response);
+    if (request.method === 'POST' && path === '/enqueue' && mailer) {
+      // Through the queue (in memory here; @mailover/redis or @mailover/postgres in production):
+      // the worker sends it, and the queue gauges count it meanwhile.
+      readJson(request)
+        .then((message) => mailer!.enqueue(message as never))
+        .then(
+          (result) => reply(response, 202, result),
+          (error: unknown) =>
+            ValidationError.isInstance(error)
+              ? reply(response, 400, { error: error.message, issues: error.issues })
+              : reply(response, 400, { error: 'unreadable JSON body' }),
+        );
+      return;
+    }
     if (request.method === 'POST' && path === '/send' && mailer) {
       readJson(request)
         .then((message) => mailer!.send(message as never))

@@ -1,7 +1,8 @@
 /**
  * Demo traffic for the dashboard: a steady stream of mail (some recipients deferred, bounced or
  * behind a greylister), and provider trouble in phases — SendGrid down, then SES rate-limiting too,
- * then recovery — plus a few forged webhooks. Everything through the service's real endpoints.
+ * then recovery — plus a few forged webhooks, and a quarter of the mail through the queue.
+ * Everything through the service's real endpoints.
  */
 import type { ObservableService } from './service.js';
 
@@ -39,7 +40,10 @@ function recipient(index: number): string {
   return `customer${index}@example.org`;
 }
 
-/** Run `phases`, sending `perSecond` messages a second through `POST /send`; resolves at the end. */
+/**
+ * Run `phases`, sending `perSecond` messages a second through `POST /send` (one in four through
+ * `POST /enqueue`); resolves at the end.
+ */
 export async function runTraffic(
   service: ObservableService,
   options: { phases?: readonly Phase[]; perSecond?: number; onPhase?: (phase: Phase) => void } = {},
@@ -57,7 +61,8 @@ export async function runTraffic(
       const tick = Date.now();
       for (let count = 0; count < perSecond; count++) {
         const to = recipient(index++);
-        const request = fetch(`${service.url}/send`, {
+        // Every fourth message through the queue (POST /enqueue): the worker sends it.
+        const request = fetch(`${service.url}/${index % 4 === 0 ? 'enqueue' : 'send'}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({

@@ -64,4 +64,40 @@ describe.skipIf(missing !== undefined)('a real Prometheus scraping the example',
       [new URL(service.url).host, 1],
     ]);
   });
+
+  it('sees the queue: a job enqueued, sent by the worker, and the queue gauges at zero after', async () => {
+    const response = await fetch(`${service.url}/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: 'shop@example.com',
+        to: 'bob@example.org',
+        subject: 'Queued',
+        text: 'Hi',
+      }),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    await until(async () => (await service.mailer.status(id))?.state === 'sent');
+    const waits = 'sum(mailover_queue_wait_count)';
+    await until(async () => (await prometheus.query(waits)).some((entry) => entry.values[0]![1] === 1));
+    const depth = await prometheus.query('mailover_queue_depth');
+    expect(
+      depth
+        .map((entry) => [
+          entry.metric.mailover_queue_name,
+          entry.metric.mailover_queue_state,
+          entry.values[0]![1],
+        ])
+        .sort(),
+    ).toEqual([
+      ['memory', 'queued', 0],
+      ['memory', 'scheduled', 0],
+      ['memory', 'sending', 0],
+    ]);
+    const age = await prometheus.query('mailover_queue_age');
+    expect(age.map((entry) => [entry.metric.mailover_queue_name, entry.values[0]![1]])).toEqual([
+      ['memory', 0],
+    ]);
+  });
 });

@@ -4,7 +4,7 @@ import { doctor } from './doctor.js';
 /** The help text `mailover help` prints. */
 export const USAGE = `Usage:
   mailover explain "<smtp reply>" [--json]   what a reply means and what to do
-  mailover sandbox [--port N] [--json]       start the local provider sandbox
+  mailover sandbox [--port N] [--json]       start the local provider sandbox and its web view
   mailover doctor <domain> [--json] [--resolver host:port] [--providers sendgrid,ses,mailgun,postmark,smtp]
                   [--dkim provider=selector,…] [--return-path provider=domain] [--sending-domain mg.domain]
                                              can each provider send as <domain>? (exit 1 on a failure)

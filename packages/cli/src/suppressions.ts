@@ -1,6 +1,6 @@
 /**
  * `mailover suppressions …`: the suppression list of a running store (the one every mailer on it
- * checks), from the shell. docs/suppression.md, "From the shell".
+ * checks), from the shell, on Redis or PostgreSQL. docs/suppression.md, "From the shell".
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -12,16 +12,19 @@ import {
 } from '@mailover/core';
 import type { Output } from './index.js';
 
-export const SUPPRESSIONS_USAGE = `Usage: mailover suppressions <command> --store <url> [--prefix P] [--json]
+export const SUPPRESSIONS_USAGE = `Usage: mailover suppressions <command> --store <url> [--prefix P | --schema S] [--json]
   list   [--scope S] [--limit N] [--cursor C]   one page (oldest first); prints the next cursor
   has    <address> [--stream S]                  whether mail to it is stopped, and why
   add    <address> [--reason R] [--scope S]      reason: ${SUPPRESSION_REASONS.join(', ')} (default manual)
   remove <address> [--scope S]
   import <file> [--format csv|json]              format from the file name when not given
   export [--format csv|json] [--scope S]         the whole list on standard output
+  compact                                        drop the index items of removed and expired entries
 
---store: the store's URL, redis://… or rediss://… (default: the MAILOVER_STORE_URL variable).
---prefix: the store's key prefix, as given to redisStore (default mailover:).`;
+--store: the store's URL (default: the MAILOVER_STORE_URL variable):
+         redis://… or rediss://… (Redis), postgres://… or postgresql://… (PostgreSQL).
+--prefix: Redis only, the key prefix given to redisStore (default mailover:).
+--schema: PostgreSQL only, the schema given to postgresStore (default mailover); it must exist.`;
 
 /** The flags after the command, and the words that are not flags. */
 function parse(args: readonly string[]): { words: string[]; flags: Map<string, string> } {
@@ -43,16 +46,44 @@ function parse(args: readonly string[]): { words: string[]; flags: Map<string, s
 
 class UsageError extends Error {}
 
+const STORE_EXAMPLES = '--store redis://127.0.0.1:6379 or --store postgres://user@127.0.0.1:5432/db';
+
+/**
+ * The store the URL names. A URL is never echoed back (it may hold a password): an error names
+ * only its scheme.
+ */
 async function openStore(flags: Map<string, string>): Promise<Store & { close(): Promise<void> }> {
   const url = flags.get('store') ?? process.env.MAILOVER_STORE_URL;
-  if (!url) throw new UsageError('give the store with --store redis://host:6379 (or set MAILOVER_STORE_URL)');
-  if (/^rediss?:\/\//.test(url)) {
+  if (!url) throw new UsageError(`give the store with ${STORE_EXAMPLES} (or set MAILOVER_STORE_URL)`);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined || !URL.canParse(url)) {
+    throw new UsageError(`--store is not a URL (scheme://host…); use ${STORE_EXAMPLES}`);
+  }
+  const redis = scheme === 'redis' || scheme === 'rediss';
+  const postgres = scheme === 'postgres' || scheme === 'postgresql';
+  if (!redis && !postgres) {
+    throw new UsageError(
+      `--store: a ${scheme}:// URL is not a store this command can open; use ${STORE_EXAMPLES}`,
+    );
+  }
+  if (redis && flags.has('schema'))
+    throw new UsageError('--schema is for a PostgreSQL store; with Redis use --prefix');
+  if (postgres && flags.has('prefix'))
+    throw new UsageError('--prefix is for a Redis store; with PostgreSQL use --schema');
+  if (redis) {
     const { redisStore } = await import('@mailover/redis');
     return redisStore({ url }, { prefix: flags.get('prefix') ?? 'mailover:' });
   }
-  throw new UsageError(
-    `--store ${url.replace(/\/\/[^@/]*@/, '//…@')} is not a store this command can open; use a redis:// or rediss:// URL`,
-  );
+  const { postgresStore } = await import('@mailover/postgres');
+  try {
+    return postgresStore(
+      { connectionString: url },
+      { schema: flags.get('schema') ?? 'mailover', createSchema: false },
+    );
+  } catch (error) {
+    // A schema that is not a plain identifier: the store says why.
+    throw new UsageError(`--schema: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 export async function suppressionsCommand(
@@ -72,7 +103,7 @@ export async function suppressionsCommand(
     const needsArgument = ['has', 'add', 'remove', 'import'].includes(command);
     if (needsArgument && argument === undefined)
       throw new UsageError(`${command} needs ${command === 'import' ? 'a file' : 'an address'}`);
-    if (!['list', 'has', 'add', 'remove', 'import', 'export'].includes(command)) {
+    if (!['list', 'has', 'add', 'remove', 'import', 'export', 'compact'].includes(command)) {
       throw new UsageError(`unknown command '${command}'`);
     }
     const scope = flags.get('scope');
@@ -133,6 +164,14 @@ export async function suppressionsCommand(
           ].join('\n'),
         );
         return report.refused.length === 0 ? 0 : 1;
+      }
+      case 'compact': {
+        const report = await list.compact();
+        print(
+          report,
+          `kept ${report.kept} index items, dropped ${report.dropped} stale ones (index generation ${report.generation})`,
+        );
+        return 0;
       }
       default: {
         const format = flags.get('format') ?? 'csv';

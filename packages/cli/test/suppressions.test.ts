@@ -94,7 +94,7 @@ describe.skipIf('skip' in target)('mailover suppressions on Redis', () => {
       code: 2,
       err: expect.stringMatching(/reason "bored"/),
     });
-    const noStore = await main(['suppressions', 'list', '--store', 'postgres://u:secret@127.0.0.1/test'], {
+    const noStore = await main(['suppressions', 'list', '--store', 'mysql://u:secret@127.0.0.1/test'], {
       out: () => {},
       err: (text) => expect(text).not.toContain('secret'),
     });

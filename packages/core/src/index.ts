@@ -43,13 +43,37 @@ export {
   type SuppressionPage,
   type SuppressionReason,
 } from './suppression/types.js';
-export { type ImportReport, type Suppressions, suppressionsIn } from './suppression/api.js';
-export type { SuppressionSource, SuppressionSourcePage } from './suppression/sync.js';
+export {
+  type ImportReport,
+  type Suppressions,
+  type SyncOptions,
+  suppressionsIn,
+} from './suppression/api.js';
+export type { CompactReport } from './suppression/compact.js';
+export type { PushOptions, PushReport } from './suppression/push.js';
+export type { SuppressionSource, SuppressionSourcePage, SuppressionTarget } from './suppression/sync.js';
 export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
 export type { SuppressionOptions } from './engine/mailer.js';
 export type { RejectedRecipient, SuppressedRecipient } from './send-result.js';
 export { memoryQueue } from './queue/memory-queue.js';
-export type { JobOutcome, NewJob, Queue, QueueAddOptions, QueuedJob, WorkOptions } from './queue/queue.js';
+export type {
+  JobOutcome,
+  NewJob,
+  Queue,
+  QueueAddOptions,
+  QueuedJob,
+  QueueStats,
+  WorkOptions,
+} from './queue/queue.js';
+export {
+  type EnqueueEnd,
+  type EnqueueStart,
+  type EnqueueTrace,
+  type EnqueueTracer,
+  readTraceCarrier,
+  type TraceCarrier,
+  traceCarrierProblem,
+} from './queue/trace-carrier.js';
 export {
   DEFAULT_QUEUE_RETRY_DELAYS_MS,
   type EnqueueOptions,

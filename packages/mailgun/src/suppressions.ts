@@ -3,6 +3,10 @@
  * `mailer.suppressions.sync`: bounces, complaints and unsubscribes, `limit` ≤ 1000, following the
  * `paging.next` cursor (`page=next&address=<last>`) until a page comes back empty. A bounce is
  * imported only when its error says the recipient is gone. docs/suppression.md.
+ *
+ * Pushing: `suppressions.create` posts a JSON array (at most 1 000) to the matching list — a hard
+ * bounce to bounces (code 550), a complaint to complaints, an unsubscribe or manual entry to
+ * unsubscribes (tag `*`: every message). Scope `*` only; soft bounces are reported as skipped.
  */
 import {
   ConfigurationError,
@@ -10,8 +14,10 @@ import {
   lazy,
   reasonForBounce,
   requireSetting,
+  type Suppression,
   type SuppressionInput,
   type SuppressionSource,
+  type SuppressionTarget,
   withoutTrailingSlashes,
 } from '@mailover/core';
 
@@ -43,9 +49,12 @@ interface SuppressionsClient {
     type: string,
     query?: { limit?: number; page?: string },
   ): Promise<{ items: unknown[]; pages: Record<string, { page: string } | undefined> }>;
+  create(domain: string, type: string, data: readonly Record<string, unknown>[]): Promise<unknown>;
 }
 
-export function mailgunSuppressions(options: MailgunSuppressionsOptions = {}): SuppressionSource {
+export function mailgunSuppressions(
+  options: MailgunSuppressionsOptions = {},
+): SuppressionSource & SuppressionTarget {
   const pageSize = options.pageSize ?? 1000;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
     throw new ConfigurationError(
@@ -62,6 +71,16 @@ export function mailgunSuppressions(options: MailgunSuppressionsOptions = {}): S
   });
   return {
     provider: options.id ?? 'mailgun',
+    pushBatch: 1000,
+    cannotHold,
+    async push(entries) {
+      const domain = requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
+      const sdk = await client();
+      for (const list of LISTS) {
+        const rows = entries.filter((entry) => listFor(entry) === list).map((entry) => rowFor(list, entry));
+        if (rows.length > 0) await sdk.create(domain, list, rows);
+      }
+    },
     async page(cursor) {
       const domain = requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
       const split = (cursor ?? LISTS[0]).indexOf(' ');
@@ -95,4 +114,34 @@ function entryOf(list: (typeof LISTS)[number], item: ListedItem): SuppressionInp
   if (list === 'unsubscribes') return [{ ...common, reason: 'unsubscribe' }];
   const reason = reasonForBounce(classifySmtpReply(`${item.code ?? ''} ${item.error ?? ''}`.trim()));
   return reason ? [{ ...common, reason }] : [];
+}
+
+/** Why Mailgun has no list meaning the same as `entry`. */
+function cannotHold(entry: Suppression): string | undefined {
+  if (entry.reason === 'soft_bounce') return 'a soft bounce lapses; Mailgun keeps no expiring entries';
+  if (entry.scope !== '*') {
+    return `scoped to the stream ${entry.scope}; Mailgun's lists are per domain (and unsubscribes per tag)`;
+  }
+  return undefined;
+}
+
+function listFor(entry: Suppression): (typeof LISTS)[number] {
+  if (entry.reason === 'hard_bounce') return 'bounces';
+  return entry.reason === 'complaint' ? 'complaints' : 'unsubscribes';
+}
+
+/** A row of Mailgun's JSON upload; `created_at` in RFC 2822, as Mailgun writes it. */
+function rowFor(list: (typeof LISTS)[number], entry: Suppression): Record<string, unknown> {
+  const created_at = new Date(entry.since).toUTCString().replace('GMT', '+0000');
+  if (list === 'bounces') {
+    const from = entry.provider ? `, learned from ${entry.provider}` : '';
+    return {
+      address: entry.address,
+      code: '550',
+      error: `suppressed by mailover (hard_bounce${from})`,
+      created_at,
+    };
+  }
+  if (list === 'unsubscribes') return { address: entry.address, tags: ['*'], created_at };
+  return { address: entry.address, created_at };
 }

@@ -1,7 +1,9 @@
-import { ConfigurationError, type Mailer, type MailerEvents } from '@mailover/core';
+import { ConfigurationError, type EnqueueTracer, type Mailer, type MailerEvents } from '@mailover/core';
 import {
   type Attributes,
+  type BatchObservableResult,
   type Context,
+  type Link,
   context,
   type MeterProvider,
   metrics,
@@ -15,8 +17,10 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { createInstruments } from './metrics.js';
-import { ATTRIBUTE as A, INSTRUMENTATION_SCOPE, SPAN, SPAN_EVENT } from './names.js';
+import { ATTRIBUTE as A, INSTRUMENTATION_SCOPE, METRIC, SPAN, SPAN_EVENT } from './names.js';
 import { BoundedMap, domainOf, domainsOf } from './redact.js';
+import { cache2, type Series, Tally } from './tallies.js';
+import { carrierOf, spanContextFrom } from './trace-context.js';
 
 export interface InstrumentOptions {
   /** Where spans go. Default: the global tracer provider (`trace.getTracerProvider()`). */
@@ -42,6 +46,13 @@ export interface InstrumentOptions {
 
 /** Stops the instrumentation: unsubscribes from the mailer and ends nothing further. */
 export type Uninstrument = () => void;
+
+/** A job a worker started here, whose `sending` event follows: what its send span links to. */
+interface StartedJob {
+  readonly link?: SpanContext;
+  readonly waitedMs?: number;
+  readonly attempt: number;
+}
 
 interface OpenSend {
   readonly span: Span;
@@ -76,45 +87,66 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   /** Greylisting-loop spans whose re-send has not started yet: its parent. */
   const loops = new BoundedMap<string, Context>(maxTracked);
   const routedBy = new BoundedMap<string, MailerEvents['domain-route']>(maxTracked);
+  /** Jobs whose run began (`job` state `sending`) and whose send span has not started yet. */
+  const startedJobs = new BoundedMap<string, StartedJob>(maxTracked);
+  /** Whether this process saw the queue used: a mailer that never enqueues reports no queue gauges. */
+  let queueUsed = false;
   const circuitOpen = new Map<string, boolean>(mailer.providers.map((provider) => [provider.id, false]));
   /** Circuit events carry no message: they follow the attempt that caused them, synchronously. */
-  let lastAttempt: { readonly id: string; readonly provider: string } | undefined;
+  let lastAttemptId: string | undefined;
+  let lastAttemptProvider: string | undefined;
   let pendingLoop: Span | undefined;
 
   /** Greylisting (and so a later loop or re-send to link) happens only with a fixed-IP provider. */
   const linksNeeded = mailer.providers.some((provider) => provider.ip === 'fixed');
   const sendSpan = (id: string) => open.get(id)?.span;
-  // The attribute sets every send records, made once each: fewer objects per send for the GC.
-  // Bounded: configured provider ids × failure codes × outcomes × strategies.
-  const callAttributes = memo((provider: string, code: string) => ({
-    [A.providerId]: known(provider),
-    [A.providerKind]: providers.get(provider)?.kind ?? '_unknown',
-    [A.code]: code,
-  }));
-  const sendAttributes = memo((outcome: string, provider: string, strategy: string) => ({
-    [A.outcome]: outcome,
-    [A.providerId]: known(provider),
-    [A.strategy]: strategy,
-  }));
-  const attemptsAttributes = memo((outcome: string, strategy: string) => ({
-    [A.outcome]: outcome,
-    [A.strategy]: strategy,
-  }));
+  // The attribute sets every send records, made once each (and the two per-send counters kept on
+  // them: tallies.ts): no attribute object and no SDK hashing per message for those. Bounded:
+  // configured provider ids × failure codes × outcomes × strategies.
+  const sends = Tally.acquire(meter, METRIC.sends, m.sends);
+  const providerCalls = Tally.acquire(meter, METRIC.providerCalls, m.providerCalls);
+  const callSeries = cache2(
+    (provider, code): Series =>
+      providerCalls.series({
+        [A.providerId]: known(provider),
+        [A.providerKind]: providers.get(provider)?.kind ?? '_unknown',
+        [A.code]: code,
+      }),
+  );
+  const sentSeries = cache2(
+    (provider, strategy): Series =>
+      sends.series({ [A.outcome]: 'sent', [A.providerId]: known(provider), [A.strategy]: strategy }),
+  );
+  const failedSeries = cache2(
+    (code, strategy): Series =>
+      sends.series({ [A.outcome]: 'failed', [A.code]: code, [A.strategy]: strategy }),
+  );
+  const attemptsAttributes = cache2(
+    (outcome, strategy): Attributes => ({ [A.outcome]: outcome, [A.strategy]: strategy }),
+  );
   const seconds = (ms: number) => ms / 1000;
 
   const handlers: { [Name in keyof MailerEvents]?: (event: MailerEvents[Name]) => void } = {
     sending(event) {
+      const id = event.id;
       const resend = event.strategy === 'greylist-failover';
-      const parent = loops.get(event.id) ?? context.active();
-      loops.delete(event.id);
-      const earlier = resend ? finished.get(event.id) : undefined;
-      const routed = routedBy.get(event.id);
-      routedBy.delete(event.id);
+      // Each lookup only when its map holds anything: a plain send reads none of them.
+      const job = !resend && startedJobs.size > 0 ? startedJobs.get(id) : undefined;
+      if (job) startedJobs.delete(id);
+      const loop = loops.size > 0 ? loops.get(id) : undefined;
+      if (loop) loops.delete(id);
+      // A queued send starts its own trace, linked to its enqueue, whichever process runs it (the
+      // in-memory queue runs it inside the enqueuing request's context: not its parent either).
+      const parent = loop ?? (job ? ROOT_CONTEXT : context.active());
+      const earlier = resend ? finished.get(id) : undefined;
+      const routed = routedBy.size > 0 ? routedBy.get(id) : undefined;
+      if (routed) routedBy.delete(id);
       const attributes: Attributes = {
-        [A.id]: event.id,
+        [A.id]: id,
         [A.messageId]: event.messageId,
         [A.strategy]: event.strategy,
-        [A.providers]: [...event.providers],
+        // The SDK copies arrays it is given: no copy of our own.
+        [A.providers]: event.providers as string[],
         [A.recipientDomains]: domainsOf(event.recipients),
         [A.recipientCount]: event.recipients.length,
       };
@@ -124,26 +156,34 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
         attributes[A.routeRule] = routed.rule;
         if (routed.mxHost) attributes[A.routeMxHost] = routed.mxHost;
       }
+      let links: Link[] | undefined = earlier ? [{ context: earlier }] : undefined;
+      if (job) {
+        attributes[A.queueAttempt] = job.attempt;
+        if (job.waitedMs !== undefined) attributes[A.queueWait] = seconds(job.waitedMs);
+        if (job.link) links = [{ context: job.link, attributes: { [A.linkType]: 'enqueue' } }];
+      }
       const span = tracer.startSpan(
         SPAN.send,
         {
           kind: SpanKind.INTERNAL,
           startTime: event.startedAt,
           attributes,
-          ...(earlier ? { links: [{ context: earlier }] } : {}),
+          ...(links ? { links } : {}),
         },
         parent,
       );
-      open.set(event.id, { span, startedAt: event.startedAt, strategy: event.strategy });
+      open.set(id, { span, startedAt: event.startedAt, strategy: event.strategy });
     },
 
     attempt(event) {
       const provider = providers.get(event.provider);
       const failed = event.code !== 'ok';
-      const attributes = callAttributes(event.provider, event.code);
-      m.providerCalls.add(1, attributes);
+      const series = callSeries(event.provider, event.code);
+      series.count++;
+      const attributes = series.attributes;
       m.providerCallDuration.record(seconds(event.durationMs), attributes);
-      lastAttempt = { id: event.id, provider: event.provider };
+      lastAttemptId = event.id;
+      lastAttemptProvider = event.provider;
       const parent = sendSpan(event.id);
       if (!parent) return;
       const spanAttributes: Attributes = {
@@ -248,9 +288,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
     sent(event) {
       const last = event.attempts.at(-1);
       const endedAt = last ? last.startedAt + last.durationMs : clock.now();
-      const state = endSend(event.id, event.attempts.length, endedAt, (strategy) =>
-        sendAttributes('sent', event.provider, strategy),
-      );
+      const state = endSend(event.id, event.attempts.length, endedAt, 'sent', event.provider);
       state?.span.setAttributes({
         [A.outcome]: 'sent',
         [A.providerId]: event.provider,
@@ -263,11 +301,7 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
 
     failed(event) {
       const endedAt = clock.now();
-      const state = endSend(event.id, event.attempts.length, endedAt, (strategy) => ({
-        [A.outcome]: 'failed',
-        [A.code]: event.code,
-        [A.strategy]: strategy,
-      }));
+      const state = endSend(event.id, event.attempts.length, endedAt, 'failed', event.code);
       state?.span.setAttributes({
         [A.outcome]: 'failed',
         [A.code]: event.code,
@@ -380,6 +414,24 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
       m.greylistFailovers.add(1, { [A.providerId]: known(event.provider) });
     },
 
+    job(event) {
+      queueUsed = true;
+      if (event.state !== 'sending') {
+        // The run ended (or never sent: a replay): nothing left to link.
+        if (event.state !== 'queued') startedJobs.delete(event.id);
+        return;
+      }
+      const now = clock.now();
+      const waitedMs = event.dueAt === undefined ? undefined : Math.max(0, now - event.dueAt);
+      if (waitedMs !== undefined) m.queueWait.record(seconds(waitedMs));
+      const link = spanContextFrom(event.trace);
+      startedJobs.set(event.id, {
+        attempt: event.attempts,
+        ...(link ? { link } : {}),
+        ...(waitedMs === undefined ? {} : { waitedMs }),
+      });
+    },
+
     'domain-route'(event) {
       m.greylistDomainRoutes.add(1, { [A.providerId]: known(event.provider), [A.routeRule]: event.rule });
       routedBy.set(event.id, event);
@@ -394,15 +446,17 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
     id: string,
     attempts: number,
     endedAt: number,
-    attributesFor: (strategy: string) => Attributes,
+    outcome: 'sent' | 'failed',
+    /** The accepting provider (sent) or the failure code (failed). */
+    detail: string,
   ): OpenSend | undefined {
     const state = id === '' ? undefined : open.get(id); // '' : refused by validation, never started
-    open.delete(id);
+    if (state) open.delete(id);
     const strategy = state?.strategy ?? '_unknown';
-    const attributes = attributesFor(strategy);
-    m.sends.add(1, attributes);
-    m.sendAttempts.record(attempts, attemptsAttributes(attributes[A.outcome] as string, strategy));
-    if (state) m.sendDuration.record(seconds(endedAt - state.startedAt), attributes);
+    const series = outcome === 'sent' ? sentSeries(detail, strategy) : failedSeries(detail, strategy);
+    series.count++;
+    m.sendAttempts.record(attempts, attemptsAttributes(outcome, strategy));
+    if (state) m.sendDuration.record(seconds(endedAt - state.startedAt), series.attributes);
     return state;
   }
 
@@ -413,8 +467,73 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   }
 
   function causingSend(provider: string): Span | undefined {
-    return lastAttempt?.provider === provider ? sendSpan(lastAttempt.id) : undefined;
+    return lastAttemptProvider === provider && lastAttemptId !== undefined
+      ? sendSpan(lastAttemptId)
+      : undefined;
   }
+
+  /** `mailover.enqueue`, and the carrier of its context that the job keeps. */
+  const enqueueTracer: EnqueueTracer = {
+    start(job) {
+      queueUsed = true;
+      const span = tracer.startSpan(
+        SPAN.enqueue,
+        {
+          kind: SpanKind.PRODUCER,
+          startTime: job.startedAt,
+          attributes: {
+            [A.id]: job.id,
+            [A.messageId]: job.messageId,
+            [A.queueName]: job.queue,
+            [A.queuePriority]: job.priority,
+            [A.queueDelay]: seconds(Math.max(0, job.runAt - job.startedAt)),
+          },
+        },
+        context.active(),
+      );
+      return {
+        carrier: carrierOf(span.spanContext()),
+        end(outcome) {
+          if (outcome.duplicate) span.setAttribute(A.queueDuplicate, true);
+          if (outcome.error !== undefined) {
+            const error = (outcome.error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+            // A failure code when it has one (a store outage's), else the error's class name.
+            const type =
+              typeof error.code === 'string'
+                ? error.code
+                : typeof error.name === 'string'
+                  ? error.name
+                  : 'Error';
+            span.setAttribute(A.errorType, type);
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: typeof error.message === 'string' ? error.message : String(outcome.error),
+            });
+          }
+          span.end(outcome.endedAt);
+        },
+      };
+    },
+  };
+  const stopTracingEnqueues = mailer.traceEnqueues(enqueueTracer);
+
+  /** Queue depth and age: one query to the backend per collection, only once the queue was used. */
+  const observeQueue = async (result: BatchObservableResult) => {
+    let stats: Awaited<ReturnType<Mailer['queueStats']>>;
+    try {
+      stats = await mailer.queueStats();
+    } catch {
+      return; // the backend is unreachable: no value rather than a wrong one
+    }
+    if (!stats || (!stats.durable && !queueUsed)) return;
+    const queue = stats.queue;
+    result.observe(m.queueDepth, stats.queued, { [A.queueName]: queue, [A.queueState]: 'queued' });
+    result.observe(m.queueDepth, stats.scheduled, { [A.queueName]: queue, [A.queueState]: 'scheduled' });
+    result.observe(m.queueDepth, stats.sending, { [A.queueName]: queue, [A.queueState]: 'sending' });
+    const age = stats.oldestDueAt === undefined ? 0 : Math.max(0, clock.now() - stats.oldestDueAt);
+    result.observe(m.queueAge, seconds(age), { [A.queueName]: queue });
+  };
+  meter.addBatchObservableCallback(observeQueue, [m.queueDepth, m.queueAge]);
 
   const observeCircuits = (result: ObservableResult) => {
     for (const [provider, isOpen] of circuitOpen)
@@ -427,22 +546,10 @@ export function instrument(mailer: Mailer, options: InstrumentOptions = {}): Uni
   );
   return () => {
     for (const off of unsubscribe) off();
+    stopTracingEnqueues();
     m.circuitOpen.removeCallback(observeCircuits);
-  };
-}
-
-/** `make`, remembered per argument list (arguments never contain the separator: ids and codes). */
-function memo<Parameters extends string[], Value>(
-  make: (...parameters: Parameters) => Value,
-): (...parameters: Parameters) => Value {
-  const made = new Map<string, Value>();
-  return (...parameters) => {
-    const key = parameters.join('\u0000');
-    let value = made.get(key);
-    if (value === undefined) {
-      value = make(...parameters);
-      made.set(key, value);
-    }
-    return value;
+    sends.release();
+    providerCalls.release();
+    meter.removeBatchObservableCallback(observeQueue, [m.queueDepth, m.queueAge]);
   };
 }

@@ -1,4 +1,4 @@
-import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
 import { METRIC } from './names.js';
 
 // A send is one provider call of a few hundred ms, or retries with backoff over seconds, up to
@@ -6,13 +6,16 @@ import { METRIC } from './names.js';
 const SEND_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const CALL_SECONDS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const ATTEMPTS = [1, 2, 3, 4, 5, 6, 8, 10];
+// A due job picked up at once waits milliseconds; a backlog, minutes to hours.
+const QUEUE_SECONDS = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3_600, 21_600];
 // Acceptance to delivery: seconds for a normal delivery, hours for a greylisted or deferred one.
 const DELIVERY_SECONDS = [
   0.1, 0.25, 0.5, 1, 5, 15, 30, 60, 300, 900, 1_800, 3_600, 7_200, 21_600, 86_400, 259_200,
 ];
 
 interface Spec {
-  readonly kind: 'counter' | 'histogram' | 'gauge';
+  /** `tally`: a counter kept in process and observed at collection (tallies.ts); a counter on the wire. */
+  readonly kind: 'counter' | 'tally' | 'histogram' | 'gauge';
   readonly unit: string;
   readonly description: string;
   readonly buckets?: readonly number[];
@@ -21,7 +24,7 @@ interface Spec {
 /** Every metric: its instrument, unit and description (the reference is docs/observability.md). */
 const SPECS = {
   sends: {
-    kind: 'counter',
+    kind: 'tally',
     unit: '{message}',
     description: 'Messages whose send ended, by outcome (sent or failed)',
   },
@@ -38,7 +41,7 @@ const SPECS = {
     buckets: ATTEMPTS,
   },
   providerCalls: {
-    kind: 'counter',
+    kind: 'tally',
     unit: '{call}',
     description: "Calls to providers, by the call's code (ok or a failure code)",
   },
@@ -117,19 +120,37 @@ const SPECS = {
     unit: '{message}',
     description: 'Messages routed to a fixed-IP provider first because their domain greylists',
   },
+  queueDepth: {
+    kind: 'gauge',
+    unit: '{job}',
+    description: 'Jobs in the send queue, by state (queued: due now, scheduled: later, sending: running)',
+  },
+  queueAge: {
+    kind: 'gauge',
+    unit: 's',
+    description: 'How long the longest-waiting due job has waited past its due time (0 when none is due)',
+  },
+  queueWait: {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from a queued job becoming due to a worker starting it',
+    buckets: QUEUE_SECONDS,
+  },
 } as const satisfies Record<keyof typeof METRIC, Spec>;
 
 /** The instruments, created once per `instrument()`. */
 export type Instruments = {
   readonly [Key in keyof typeof SPECS]: (typeof SPECS)[Key]['kind'] extends 'counter'
     ? Counter
-    : (typeof SPECS)[Key]['kind'] extends 'histogram'
-      ? Histogram
-      : ObservableGauge;
+    : (typeof SPECS)[Key]['kind'] extends 'tally'
+      ? ObservableCounter
+      : (typeof SPECS)[Key]['kind'] extends 'histogram'
+        ? Histogram
+        : ObservableGauge;
 };
 
 export function createInstruments(meter: Meter): Instruments {
-  const made: Record<string, Counter | Histogram | ObservableGauge> = {};
+  const made: Record<string, Counter | ObservableCounter | Histogram | ObservableGauge> = {};
   for (const [key, spec] of Object.entries(SPECS) as [keyof typeof SPECS, Spec][]) {
     const options = {
       unit: spec.unit,
@@ -140,9 +161,11 @@ export function createInstruments(meter: Meter): Instruments {
     made[key] =
       spec.kind === 'counter'
         ? meter.createCounter(name, options)
-        : spec.kind === 'histogram'
-          ? meter.createHistogram(name, options)
-          : meter.createObservableGauge(name, options);
+        : spec.kind === 'tally'
+          ? meter.createObservableCounter(name, options)
+          : spec.kind === 'histogram'
+            ? meter.createHistogram(name, options)
+            : meter.createObservableGauge(name, options);
   }
   return made as Instruments;
 }

@@ -17,6 +17,8 @@ export const SPAN = {
   webhook: 'mailover.webhook',
   /** A greylisting loop was detected; the fixed-IP re-send is its child. */
   greylistLoop: 'mailover.greylist.loop',
+  /** `enqueue()` storing a job (PRODUCER); the worker's `mailover.send` links to it. */
+  enqueue: 'mailover.enqueue',
 } as const;
 
 export const SPAN_EVENT = {
@@ -49,6 +51,9 @@ export const METRIC = {
   greylistFailovers: 'mailover.greylist.failovers',
   greylistDomainsLearned: 'mailover.greylist.domains_learned',
   greylistDomainRoutes: 'mailover.greylist.domain_routes',
+  queueDepth: 'mailover.queue.depth',
+  queueAge: 'mailover.queue.age',
+  queueWait: 'mailover.queue.wait',
 } as const;
 
 export const ATTRIBUTE = {
@@ -93,6 +98,14 @@ export const ATTRIBUTE = {
   greylistDeferrals: 'mailover.greylist.deferrals',
   greylistDetail: 'mailover.greylist.detail',
   greylistRememberFor: 'mailover.greylist.remember_for',
+  queueName: 'mailover.queue.name',
+  queueState: 'mailover.queue.state',
+  queuePriority: 'mailover.queue.priority',
+  queueDelay: 'mailover.queue.delay',
+  queueDuplicate: 'mailover.queue.duplicate',
+  queueWait: 'mailover.queue.wait',
+  queueAttempt: 'mailover.queue.attempt',
+  linkType: 'mailover.link.type',
   errorType: 'error.type',
   httpStatus: 'http.response.status_code',
 } as const;

@@ -5,6 +5,7 @@ export function domainOf(address: string): string {
 
 /** The distinct domains of `addresses`, sorted: stable attribute values whatever the order. */
 export function domainsOf(addresses: readonly string[]): string[] {
+  if (addresses.length === 1) return [domainOf(addresses[0]!)];
   return [...new Set(addresses.map(domainOf))].sort();
 }
 

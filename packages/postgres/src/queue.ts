@@ -217,6 +217,32 @@ export function queueOn(
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
+    async stats() {
+      const pool = await connection.pool();
+      // One scan of this queue's live jobs (pg-boss keeps finished ones in the same table: they are
+      // filtered by state, through its (name, state) index).
+      const { rows } = await pool.query<{
+        queued: string;
+        scheduled: string;
+        sending: string;
+        oldest: string | null;
+      }>(
+        `SELECT count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now()) AS queued,
+                count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after > now()) AS scheduled,
+                count(*) FILTER (WHERE state = 'active') AS sending,
+                (extract(epoch FROM min(start_after) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now())) * 1000)::bigint AS oldest
+           FROM "${schema}".job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+        [name],
+      );
+      const row = rows[0];
+      const queued = Number(row?.queued ?? 0);
+      return {
+        queued,
+        scheduled: Number(row?.scheduled ?? 0),
+        sending: Number(row?.sending ?? 0),
+        ...(queued > 0 && row?.oldest != null ? { oldestDueAt: Number(row.oldest) } : {}),
+      };
+    },
     async close() {
       closed = true;
       const made = await boss?.catch(() => undefined);

@@ -9,7 +9,7 @@ import { ConfigurationError } from '@mailover/core';
 /** Migrations in order; entry N (from 0) takes the schema to version N + 1. Never edit one that shipped. */
 const MIGRATIONS: readonly ((schema: string) => string)[] = [
   // 1: the key-value store. A row holds a plain value (`value`) or a list (`items`), never both,
-  // as a Redis key holds one type. Expired rows read as absent and are swept later.
+  // as a Redis key holds one type (since 2: a list's `length`, its items in list_items). Expired rows read as absent and are swept later.
   (schema) => `
     CREATE TABLE ${schema}.kv (
       key text PRIMARY KEY,
@@ -24,21 +24,50 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
       at_ms double precision NOT NULL,
       expires_at timestamptz NOT NULL
     );`,
+  // 2: lists move to a table of their own, one row per item. Appending to a text[] rewrote the
+  // whole array (and its TOAST) on every call, so the suppression index — the one list that grows
+  // to millions — cost O(length) per append: 13 ms at 10 000 items, a 300 MB table. Now the kv row
+  // of a list holds its `length` and an append writes one item row. docs/suppression.md, "In the Store".
+  (schema) => `
+    ALTER TABLE ${schema}.kv ADD COLUMN length bigint;
+    CREATE TABLE ${schema}.list_items (
+      key text NOT NULL,
+      position bigint NOT NULL,
+      item text NOT NULL,
+      PRIMARY KEY (key, position)
+    );
+    INSERT INTO ${schema}.list_items (key, position, item)
+      SELECT kv.key, listed.position - 1, listed.item
+      FROM ${schema}.kv, unnest(kv.items) WITH ORDINALITY AS listed(item, position)
+      WHERE kv.items IS NOT NULL;
+    UPDATE ${schema}.kv SET length = cardinality(items) WHERE items IS NOT NULL;
+    ALTER TABLE ${schema}.kv DROP COLUMN items;`,
 ];
 
 /** The version this package brings a schema to. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Create `schema` and bring it to SCHEMA_VERSION. Refuses a schema written by a newer release,
+ * Create `schema` (unless `createSchema` is false: then a missing schema is an error) and bring it
+ * to SCHEMA_VERSION. Refuses a schema written by a newer release,
  * rather than running against tables it does not know.
  */
-export async function migrate(pool: Pool, schema: string): Promise<void> {
+export async function migrate(pool: Pool, schema: string, createSchema = true): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     // One migrator per schema at a time, across every process; released at COMMIT.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mailover:migrate:${schema}`]);
+    if (!createSchema) {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+        schema.slice(1, -1),
+      ]);
+      if (rowCount === 0) {
+        throw new ConfigurationError(
+          `postgres: schema ${schema} does not exist in this database; give the schema your mailers use (their \`schema\` option, default "mailover")`,
+        );
+      }
+    }
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,

@@ -10,6 +10,12 @@ export interface PostgresStoreOptions {
   readonly commandTimeoutMs?: number;
   /** How often expired rows are deleted, ms. Default 60 000. */
   readonly sweepIntervalMs?: number;
+  /**
+   * Create the schema when it does not exist. Default true. Tools that work on the store mailers
+   * already use (`mailover suppressions`) pass false, so a mistyped schema is an error rather than
+   * a new, empty store.
+   */
+  readonly createSchema?: boolean;
 }
 
 // Expiry is computed by the server's clock, so instances with skewed clocks agree.
@@ -18,7 +24,7 @@ const expiry = (parameter: string) => `clock_timestamp() + ${parameter} * interv
 /**
  * The Store on PostgreSQL, shared by every mailover instance on the database. Each operation is
  * one statement: `claim` is an INSERT … ON CONFLICT DO UPDATE that only overwrites an expired row,
- * `append` concatenates in the same statement, the token bucket refills and takes in one UPSERT,
+ * `append` counts the list in its kv row and writes the item row in the same statement, the token bucket refills and takes in one UPSERT,
  * so every read-decide-write is atomic on the server. Constructing it neither loads pg nor
  * connects: both happen at the first call, which also creates or migrates the schema.
  */
@@ -36,6 +42,7 @@ export function storeOn(
 ): Store & { readonly close: () => Promise<void> } {
   const schema = quoteSchema(options.schema ?? 'mailover');
   const kv = `${schema}.kv`;
+  const items = `${schema}.list_items`;
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   let ready: Promise<Pool> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
@@ -43,10 +50,13 @@ export function storeOn(
 
   const open = async (): Promise<Pool> => {
     const pool = await connection.pool();
-    await migrate(pool, schema);
+    await migrate(pool, schema, options.createSchema ?? true);
     sweeper = setInterval(() => {
       pool
-        .query(`DELETE FROM ${kv} WHERE expires_at < clock_timestamp()`)
+        .query(
+          `WITH gone AS (DELETE FROM ${kv} WHERE expires_at < clock_timestamp() RETURNING key)
+           DELETE FROM ${items} WHERE key IN (SELECT key FROM gone)`,
+        )
         .then(() => pool.query(`DELETE FROM ${schema}.buckets WHERE expires_at < clock_timestamp()`))
         .catch(() => {}); // the next sweep tries again; reads never see expired rows anyway
     }, sweepIntervalMs);
@@ -81,8 +91,8 @@ export function storeOn(
     set: (key, value, ttlMs) =>
       run('set', async (pool) => {
         await pool.query(
-          `INSERT INTO ${kv} (key, value, items, expires_at) VALUES ($1, $2, NULL, ${expiry('$3')})
-           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, items = NULL, expires_at = EXCLUDED.expires_at`,
+          `INSERT INTO ${kv} (key, value, length, expires_at) VALUES ($1, $2, NULL, ${expiry('$3')})
+           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, length = NULL, expires_at = EXCLUDED.expires_at`,
           [key, value, ttl(ttlMs)],
         );
       }),
@@ -91,49 +101,63 @@ export function storeOn(
     claim: (key, value, ttlMs) =>
       run('claim', async (pool) => {
         const { rowCount } = await pool.query(
-          `INSERT INTO ${kv} AS existing (key, value, items, expires_at) VALUES ($1, $2, NULL, ${expiry('$3')})
-           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, items = NULL, expires_at = EXCLUDED.expires_at
+          `INSERT INTO ${kv} AS existing (key, value, length, expires_at) VALUES ($1, $2, NULL, ${expiry('$3')})
+           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, length = NULL, expires_at = EXCLUDED.expires_at
            WHERE existing.expires_at <= clock_timestamp()`,
           [key, value, ttl(ttlMs)],
         );
         return rowCount === 1;
       }),
     // A plain value or an expired list under the key is replaced by a new list, as in memoryStore.
+    // The kv row counts the items (its row lock orders concurrent appends); the item goes in its own
+    // row, overwriting whatever a replaced list left at that position. Reads stop at `length`. Item
+    // rows past it, or under a key `set` turned into a value, go when the key expires (the sweep).
     append: (key, value, ttlMs) =>
       run('append', async (pool) => {
-        const { rows } = await pool.query<{ length: number }>(
-          `INSERT INTO ${kv} AS existing (key, value, items, expires_at) VALUES ($1, NULL, ARRAY[$2::text], ${expiry('$3')})
-           ON CONFLICT (key) DO UPDATE SET
-             items = CASE WHEN existing.items IS NULL OR existing.expires_at <= clock_timestamp()
-                          THEN EXCLUDED.items ELSE existing.items || EXCLUDED.items END,
-             value = NULL,
-             expires_at = EXCLUDED.expires_at
-           RETURNING cardinality(items) AS length`,
+        const { rows } = await pool.query<{ length: string }>(
+          `WITH head AS (
+             INSERT INTO ${kv} AS existing (key, value, length, expires_at) VALUES ($1, NULL, 1, ${expiry('$3')})
+             ON CONFLICT (key) DO UPDATE SET
+               length = CASE WHEN existing.length IS NULL OR existing.expires_at <= clock_timestamp()
+                             THEN 1 ELSE existing.length + 1 END,
+               value = NULL,
+               expires_at = EXCLUDED.expires_at
+             RETURNING length
+           ), added AS (
+             INSERT INTO ${items} (key, position, item) SELECT $1, length - 1, $2 FROM head
+             ON CONFLICT (key, position) DO UPDATE SET item = EXCLUDED.item
+           )
+           SELECT length FROM head`,
           [key, value, ttl(ttlMs)],
         );
         return Number(rows[0]!.length);
       }),
     list: (key) =>
       run('list', async (pool) => {
-        const { rows } = await pool.query<{ items: string[] | null }>(
-          `SELECT items FROM ${kv} WHERE key = $1 AND expires_at > clock_timestamp()`,
+        const { rows } = await pool.query<{ item: string }>(
+          `SELECT listed.item FROM ${kv} head JOIN ${items} listed ON listed.key = head.key AND listed.position < head.length
+           WHERE head.key = $1 AND head.expires_at > clock_timestamp() ORDER BY listed.position`,
           [key],
         );
-        return rows[0]?.items ?? [];
+        return rows.map((row) => row.item);
       }),
     listRange: (key, start, count) =>
       run('list range', async (pool) => {
         if (count <= 0) return [];
-        // Arrays are 1-based and a slice includes both ends; past the end it is cut short.
-        const { rows } = await pool.query<{ items: string[] | null }>(
-          `SELECT items[$2::int + 1 : $2::int + $3::int] AS items FROM ${kv} WHERE key = $1 AND expires_at > clock_timestamp()`,
+        const { rows } = await pool.query<{ item: string }>(
+          `SELECT listed.item FROM ${kv} head JOIN ${items} listed ON listed.key = head.key
+             AND listed.position < head.length AND listed.position >= $2 AND listed.position < $2::bigint + $3::bigint
+           WHERE head.key = $1 AND head.expires_at > clock_timestamp() ORDER BY listed.position`,
           [key, start, count],
         );
-        return rows[0]?.items ?? [];
+        return rows.map((row) => row.item);
       }),
     delete: (key) =>
       run('delete', async (pool) => {
-        await pool.query(`DELETE FROM ${kv} WHERE key = $1`, [key]);
+        await pool.query(
+          `WITH gone AS (DELETE FROM ${items} WHERE key = $1) DELETE FROM ${kv} WHERE key = $1`,
+          [key],
+        );
       }),
     async reserveToken(key, perSecond, burst) {
       if (!(perSecond > 0)) throw new RangeError('rate limit perSecond must be > 0');

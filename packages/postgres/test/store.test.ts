@@ -65,10 +65,34 @@ describeDatabase('postgresStore', () => {
     await Promise.all(pools.map((own) => own.end()));
   });
 
-  it('deletes expired rows in the background', async () => {
+  it('migrates a version-1 schema: its lists keep their items, in order, and grow by one row per append', async () => {
+    const schema = `${runSchema}_v1`;
+    // The tables as version 1 of @mailover/postgres made them, with a list and a value in them.
+    await pool.query(`CREATE SCHEMA "${schema}";
+      CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+      INSERT INTO "${schema}".schema_version (version) VALUES (1);
+      CREATE TABLE "${schema}".kv (key text PRIMARY KEY, value text, items text[], expires_at timestamptz NOT NULL);
+      CREATE INDEX kv_expires_at ON "${schema}".kv (expires_at);
+      CREATE TABLE "${schema}".buckets (key text PRIMARY KEY, tokens double precision NOT NULL, at_ms double precision NOT NULL, expires_at timestamptz NOT NULL);
+      INSERT INTO "${schema}".kv VALUES ('index', NULL, ARRAY['a','b','c'], now() + interval '1 hour'),
+                                        ('plain', 'v', NULL, now() + interval '1 hour');`);
+    const store = postgresStore({ pool }, { schema });
+    expect(await store.list('index')).toEqual(['a', 'b', 'c']);
+    expect(await store.append('index', 'd', 60_000)).toBe(4);
+    expect(await store.listRange!('index', 2, 5)).toEqual(['c', 'd']);
+    expect(await store.get('plain')).toBe('v');
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM "${schema}".list_items WHERE key = 'index'`,
+    );
+    expect(rows[0].n).toBe(4);
+    await store.close();
+  });
+
+  it('deletes expired rows in the background, and the items of an expired list', async () => {
     const schema = `${runSchema}_sweep`;
     const store = postgresStore({ pool }, { schema, sweepIntervalMs: 50 });
     await store.set('gone', 'v', 10);
+    await store.append('gone-list', 'y', 10);
     await store.append('kept', 'x', 60_000);
     for (let tries = 0; tries < 100; tries++) {
       const { rows } = await pool.query(`SELECT key FROM "${schema}".kv ORDER BY key`);
@@ -77,6 +101,8 @@ describeDatabase('postgresStore', () => {
     }
     const { rows } = await pool.query(`SELECT key FROM "${schema}".kv ORDER BY key`);
     expect(rows.map((row) => row.key)).toEqual(['kept']);
+    const listed = await pool.query(`SELECT key FROM "${schema}".list_items ORDER BY key`);
+    expect(listed.rows.map((row) => row.key)).toEqual(['kept']);
     await store.close();
   });
 });

@@ -15,6 +15,7 @@ import {
   storeClientOptions,
   toRedisError,
 } from './connection.js';
+import { bullQueueStats, DUE_AT_FIELD } from './queue-stats.js';
 import { toBullJobId } from './scheduler.js';
 
 export interface RedisQueueOptions {
@@ -100,6 +101,10 @@ export function redisQueue(connection: RedisUrlOptions = {}, options: RedisQueue
         }
         if (outcome.type === 'retry') {
           const { DelayedError } = await loadBullmq();
+          // Its due time for the queue gauges (queue-stats.ts); BullMQ keeps only the delay.
+          await producer()
+            .then(({ queue, client }) => client.hset(queue.toKey(job.id ?? ''), DUE_AT_FIELD, outcome.at))
+            .catch(() => {});
           await job.moveToDelayed(outcome.at, token);
           throw new DelayedError();
         }
@@ -150,6 +155,25 @@ export function redisQueue(connection: RedisUrlOptions = {}, options: RedisQueue
         }
       } catch (error) {
         throw failure(error, 'idle');
+      }
+    },
+    async stats() {
+      try {
+        const { queue, client } = await producer();
+        const keys = queue.keys;
+        return await bullQueueStats(
+          client,
+          {
+            wait: keys.wait!,
+            prioritized: keys.prioritized!,
+            delayed: keys.delayed!,
+            active: keys.active!,
+            job: queue.toKey(''),
+          },
+          Date.now(),
+        );
+      } catch (error) {
+        throw failure(error, 'count the queue');
       }
     },
     async close() {

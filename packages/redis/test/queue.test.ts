@@ -1,5 +1,5 @@
 import { createMailer, type Mailer } from '@mailover/core';
-import { mockProvider, type QueueInstanceFactory, testQueue } from '@mailover/core/testing';
+import { jobReaches, mockProvider, type QueueInstanceFactory, testQueue } from '@mailover/core/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,31 @@ describeRedis('the BullMQ queue of @mailover/redis', () => {
   };
 
   testQueue('BullMQ', instance, { describe, it });
+
+  it('counts its jobs for the queue gauges; a retried job keeps its due time for them', async () => {
+    const { mailer } = instance('stats', { script: [{ fail: 'provider_unavailable' }, 'ok'] });
+    const { id } = await mailer.enqueue(message('retried'));
+    await jobReaches(mailer, id, 'scheduled');
+    // The worker moves the job to BullMQ's delayed set just after reporting it scheduled.
+    let stats = await mailer.queueStats();
+    while (stats?.scheduled !== 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      stats = await mailer.queueStats();
+    }
+    expect(stats).toEqual({ queue: 'bullmq', durable: true, queued: 0, scheduled: 1, sending: 0 });
+    const status = await mailer.status(id);
+    const bull = new Queue(`${run}-stats`, { connection: { url }, prefix: bullPrefix });
+    const admin = new Redis(url);
+    try {
+      const [job] = await bull.getJobs(['delayed']);
+      expect(Number(await admin.hget(bull.toKey(job!.id!), 'mailoverDueAt'))).toBe(
+        status?.state === 'scheduled' ? status.runAt : Number.NaN,
+      );
+    } finally {
+      await bull.close();
+      await admin.quit();
+    }
+  });
 
   it('refuses a transactional db client, pointing to @mailover/postgres', async () => {
     const { mailer } = instance('db', { worker: false });

@@ -13,6 +13,7 @@ import { resendWebhooks } from './webhooks.js';
 export { RESEND_DEFAULT_ENDPOINT, ResendApiError, type ResendClient } from './client.js';
 export { classifyResendError, RESEND_ERROR_NAMES, RESEND_TEXT_RULES } from './errors.js';
 export { MAILOVER_ID_TAG, type ResendRequestOptions, toResendRequest } from './mapping.js';
+export { type ResendSuppressionsOptions, resendSuppressions } from './suppressions.js';
 export { RESEND_EVENT_TYPES, type ResendWebhookOptions, resendWebhooks } from './webhooks.js';
 
 /** Resend's limits: 40 MB per email after encoding, 50 recipients per field (to, cc, bcc). */

@@ -13,11 +13,22 @@ export class FaultPlan {
   private readonly queued = new Map<SandboxProviderKind, Fault[]>();
   private readonly standing = new Map<SandboxProviderKind, StandingFault>();
 
-  constructor(private readonly random: () => number) {}
+  /** `onChange` hears of every set, queue and clear (the web view's live stream). */
+  constructor(
+    private readonly random: () => number,
+    private readonly onChange?: (provider?: SandboxProviderKind) => void,
+  ) {}
+
+  /** The standing fault and the queued one-shot faults of a provider, as they are now. */
+  describe(provider: SandboxProviderKind): { standing?: StandingFault; queued: readonly Fault[] } {
+    const standing = this.standing.get(provider);
+    return { ...(standing ? { standing } : {}), queued: [...(this.queued.get(provider) ?? [])] };
+  }
 
   /** Every request to `provider` (or the given share of them) gets `fault` until cleared. */
   set(provider: SandboxProviderKind, fault: StandingFault): void {
     this.standing.set(provider, fault);
+    this.onChange?.(provider);
   }
 
   /** The next request(s) to `provider` get these faults, in order, once each. */
@@ -25,6 +36,7 @@ export class FaultPlan {
     const queue = this.queued.get(provider) ?? [];
     queue.push(...faults);
     this.queued.set(provider, queue);
+    this.onChange?.(provider);
   }
 
   /** Remove the faults of one provider, or of all. */
@@ -36,12 +48,17 @@ export class FaultPlan {
       this.queued.clear();
       this.standing.clear();
     }
+    this.onChange?.(provider);
   }
 
   /** The fault for this request, consuming a queued one. */
   take(provider: SandboxProviderKind): Fault | undefined {
     const queue = this.queued.get(provider);
-    if (queue && queue.length > 0) return queue.shift();
+    if (queue && queue.length > 0) {
+      const fault = queue.shift();
+      this.onChange?.(provider);
+      return fault;
+    }
     const fault = this.standing.get(provider);
     if (!fault) return undefined;
     if (fault.rate === undefined || this.random() < fault.rate) return fault;

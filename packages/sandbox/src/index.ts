@@ -2,9 +2,27 @@ export {
   DEFAULT_CREDENTIALS,
   type Sandbox,
   type SandboxOptions,
+  type SandboxViewOptions,
   type SandboxWebhooks,
   startSandbox,
 } from './server.js';
+export type {
+  AcceptedEvent,
+  CallEvent,
+  CallOutcome,
+  FaultsEvent,
+  Journal,
+  JournalEvent,
+  ResetEvent,
+  WebhookEvent,
+} from './view/journal.js';
+export {
+  buildTimeline,
+  type Timeline,
+  type TimelineEntry,
+  type TimelineKind,
+  type TimelineTone,
+} from './view/timeline.js';
 export {
   buildWebhook,
   generateSandboxWebhookKeys,

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigurationError } from '@mailover/core';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_POSTMARK_ACCOUNT_TOKEN, domainApis, type SandboxDomain } from './domains/index.js';
 import { FaultPlan, seededRandom } from './faults.js';
 import { simulators } from './providers/index.js';
+import { type CallOutcome, Journal } from './view/journal.js';
+import { sniffMessageId } from './view/message-id-sniff.js';
+import { ViewRoutes } from './view/routes.js';
 import {
   generateSandboxWebhookKeys,
   type SandboxWebhookKeys,
@@ -13,6 +17,7 @@ import {
 } from './webhook-dispatch.js';
 import {
   type AcceptedMessage,
+  type FaultKind,
   SANDBOX_PROVIDERS,
   type SandboxCredentials,
   type SandboxProviderKind,
@@ -37,6 +42,18 @@ export interface SandboxOptions {
   readonly webhooks?: SandboxWebhookOptions;
   /** Sending domains the providers' domain and identity APIs report (SendGrid domain authentication, SES identities, Mailgun domains, Postmark domains). Default: none. */
   readonly domains?: readonly SandboxDomain[];
+  /** The web view at the base URL (docs/sandbox-view.md): how much it remembers and how many live clients it serves. */
+  readonly view?: SandboxViewOptions;
+}
+
+/** Limits of the web view and its event stream. */
+export interface SandboxViewOptions {
+  /** Events kept for timelines (API calls, acceptances, webhooks, fault changes); the oldest go first. Default 10 000. */
+  readonly maxEvents?: number;
+  /** Event-stream (SSE) clients served at once; more get 503. Default 16. */
+  readonly maxClients?: number;
+  /** Heartbeat comment on each event stream, ms. Default 15 000. */
+  readonly heartbeatMs?: number;
 }
 
 /** The sandbox's webhook side: its signing keys, the options that make each adapter verify them, what it sent. */
@@ -74,8 +91,10 @@ export interface Sandbox {
   readonly endpoints: Readonly<Record<SandboxProviderKind, string>>;
   /** The credentials it accepts; give them to the adapters. */
   readonly credentials: SandboxCredentials;
-  /** The sandbox's own base URL (`/_sandbox/messages` lists accepted messages over HTTP). */
+  /** The sandbox's own base URL: the web view is here, `/_sandbox/messages` lists accepted messages over HTTP. */
   readonly url: string;
+  /** Everything the web view shows (calls, acceptances, webhooks, fault changes), bounded. */
+  readonly journal: Journal;
   /** Messages accepted so far, oldest first. */
   readonly messages: readonly AcceptedMessage[];
   /** Requests received per provider (faulted ones included). */
@@ -115,10 +134,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     SandboxProviderKind,
     number
   >;
-  const faults = new FaultPlan(seededRandom(options.seed ?? 1));
+  const journal = new Journal(viewLimit(options.view?.maxEvents, 'maxEvents', 10_000));
+  const faults = new FaultPlan(seededRandom(options.seed ?? 1), (provider) =>
+    journal.record({ type: 'faults', ...(provider ? { provider } : {}) }),
+  );
   const sockets = new Set<Socket>();
   const keys = generateSandboxWebhookKeys();
-  const dispatcher = new WebhookDispatcher(options.webhooks ?? { urls: {} }, keys);
+  const dispatcher = new WebhookDispatcher(options.webhooks ?? { urls: {} }, keys, (delivery) =>
+    journal.webhook(delivery),
+  );
 
   const suppressions = Object.fromEntries(SANDBOX_PROVIDERS.map((kind) => [kind, []])) as unknown as Record<
     SandboxProviderKind,
@@ -132,6 +156,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accept(message) {
       const accepted: AcceptedMessage = { ...message, provider: kind, receivedAt: Date.now() };
       messages.push(accepted);
+      journal.accepted(accepted);
       dispatcher.dispatch(accepted);
       return accepted;
     },
@@ -140,6 +165,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     SandboxProviderKind,
     SimulatorContext
   >;
+
+  let boundAddress = '';
+  const view = new ViewRoutes({
+    journal,
+    faults,
+    requests,
+    endpoints: () => sandbox.endpoints,
+    maxClients: viewLimit(options.view?.maxClients, 'maxClients', 16),
+    heartbeatMs: viewLimit(options.view?.heartbeatMs, 'heartbeatMs', 15_000),
+    boundHost: () => boundAddress,
+  });
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -155,36 +191,91 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const [, prefix = '', ...rest] = url.pathname.split('/');
-    if (prefix === '_sandbox') return control(request, response, rest.join('/'));
+    if (prefix === '' && rest.length === 0) {
+      if (await view.handle(request, response, '')) return;
+    }
+    if (prefix === 'favicon.ico' && rest.length === 0) return send(response, { status: 204 });
+    if (prefix === '_sandbox') {
+      if (await view.handle(request, response, rest.join('/'))) return;
+      return control(request, response, rest.join('/'));
+    }
     const kind = SANDBOX_PROVIDERS.find((candidate) => candidate === prefix);
     if (!kind) return send(response, { status: 404, body: { error: `no sandbox provider at /${prefix}` } });
+    const started = Date.now();
+    const method = request.method ?? 'GET';
+    const path = `/${rest.join('/')}`;
     const body = await readBody(request, maxBodyBytes);
-    if (body === null)
-      return send(response, simulators[kind].renderFault({ kind: 'message_too_large' }, emptyRequest));
+    if (body === null) {
+      const answer = simulators[kind].renderFault({ kind: 'message_too_large' }, emptyRequest);
+      journal.record({
+        type: 'call',
+        provider: kind,
+        method,
+        path,
+        outcome: 'answered',
+        status: answer.status,
+        fault: 'message_too_large',
+        durationMs: Date.now() - started,
+        time: started,
+      });
+      return send(response, answer);
+    }
     requests[kind] += 1;
-    const simulatorRequest = {
-      method: request.method ?? 'GET',
-      path: `/${rest.join('/')}${url.search}`,
-      headers: request.headers,
-      body,
+    const simulatorRequest = { method, path: `${path}${url.search}`, headers: request.headers, body };
+    // A context of this request's own, so the call is linked to the copy it made the provider accept.
+    let acceptedId: number | undefined;
+    const context: SimulatorContext = {
+      ...contexts[kind],
+      accept(message) {
+        const accepted = contexts[kind].accept(message);
+        acceptedId = journal.idOf(accepted);
+        return accepted;
+      },
+    };
+    const messageId = body.length > 0 ? sniffMessageId(body) : undefined;
+    const recordCall = (outcome: CallOutcome, answer?: SandboxResponse, fault?: FaultKind) => {
+      const retryAfter = answer ? Number(headerOf(answer, 'retry-after')) : Number.NaN;
+      journal.record({
+        type: 'call',
+        provider: kind,
+        method,
+        path,
+        ...(messageId ? { messageId } : {}),
+        outcome,
+        ...(answer ? { status: answer.status } : {}),
+        ...(fault ? { fault } : {}),
+        ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+        ...(acceptedId === undefined ? {} : { acceptedId }),
+        durationMs: Date.now() - started,
+        time: started,
+      });
     };
     const fault = faults.take(kind);
-    if (fault?.kind === 'hang') return; // keep the socket open, never answer
+    if (fault?.kind === 'hang') {
+      recordCall('hang', undefined, fault.kind);
+      return; // keep the socket open, never answer
+    }
     if (fault?.kind === 'reset') {
+      recordCall('reset', undefined, fault.kind);
       request.socket.destroy();
       return;
     }
     if (fault?.kind === 'accept_then_reset' || fault?.kind === 'accept_then_hang') {
       // The provider took the message; only its answer is lost (docs/queue.md, the ambiguous case).
-      const answer = await simulators[kind].handle(simulatorRequest, contexts[kind]);
-      if (answer.status >= 300) return send(response, answer); // refused: there is nothing to lose
+      const answer = await simulators[kind].handle(simulatorRequest, context);
+      if (answer.status >= 300) {
+        recordCall('answered', answer);
+        return send(response, answer); // refused: there is nothing to lose
+      }
+      recordCall(fault.kind, undefined, fault.kind);
       if (fault.kind === 'accept_then_reset') request.socket.destroy();
       return; // accept_then_hang: keep the socket open, never answer
     }
     const answer = fault
       ? simulators[kind].renderFault(fault, simulatorRequest)
-      : (domainApis[kind](simulatorRequest, contexts[kind], domains) ??
-        (await simulators[kind].handle(simulatorRequest, contexts[kind])));
+      : (domainApis[kind](simulatorRequest, context, domains) ??
+        (await simulators[kind].handle(simulatorRequest, context)));
+    recordCall('answered', answer, fault?.kind);
     send(response, answer);
   }
 
@@ -215,7 +306,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const base = `http://${address.address}:${address.port}`;
+  boundAddress = address.address;
+  const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const sandbox: Sandbox = {
     endpoints: {
@@ -227,6 +319,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     credentials,
     url: base,
+    journal,
     messages,
     requests,
     faults,
@@ -240,9 +333,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     reset() {
       messages.length = 0;
       for (const kind of SANDBOX_PROVIDERS) requests[kind] = 0;
+      journal.reset();
     },
     close() {
       dispatcher.close();
+      view.close();
       return new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
@@ -273,6 +368,22 @@ export function adapterOptionsFor(keys: SandboxWebhookKeys): SandboxWebhooks['ad
       };
     },
   };
+}
+
+/** A view limit: a whole number of at least 1, or the default when not given. */
+function viewLimit(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new ConfigurationError(
+      `startSandbox: view.${name} must be a whole number of at least 1; got ${String(value)}. Leave it out for ${fallback}`,
+    );
+  return value;
+}
+
+function headerOf(answer: SandboxResponse, name: string): string | undefined {
+  for (const [key, value] of Object.entries(answer.headers ?? {}))
+    if (key.toLowerCase() === name) return value;
+  return undefined;
 }
 
 const emptyRequest = { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) };

@@ -173,9 +173,17 @@ export class WebhookDispatcher {
   private closed = false;
   private readonly simulated: SimulatedDelivery | undefined;
 
+  /** `onDelivery` hears of every POST once it is done (the web view's journal). */
   constructor(
     private readonly options: SandboxWebhookOptions,
     readonly keys: SandboxWebhookKeys,
+    private readonly onDelivery?: (delivery: {
+      readonly provider: SandboxProviderKind;
+      readonly url: string;
+      readonly status: number;
+      readonly tries: number;
+      readonly event: SandboxEventSpec;
+    }) => void,
   ) {
     this.outcome = options.outcome ?? outcomeByAddress(options.stepMs);
     this.simulated = options.simulation
@@ -302,5 +310,6 @@ export class WebhookDispatcher {
       status,
       tries: attempt,
     });
+    this.onDelivery?.({ provider: kind, url, status, tries: attempt, event });
   }
 }

@@ -4,6 +4,11 @@
  * and `offset`; a short page is the last). A bounce or block is imported only when its reply says
  * the recipient is gone (or passing: a soft bounce) — a block for the sender's IP or content says
  * nothing about the recipient. docs/suppression.md, "Sync with the providers".
+ *
+ * Pushing (`mailer.suppressions.push`): SendGrid's API can add to one account-wide list only, the
+ * global unsubscribes (`POST /v3/asm/suppressions/global`); bounces and spam reports can be listed
+ * and deleted but not added. So unsubscribes and manual entries of scope `*` are pushed there, and
+ * the rest is reported as skipped, never recorded as something it is not.
  */
 import {
   ConfigurationError,
@@ -12,7 +17,9 @@ import {
   reasonForBounce,
   requireSetting,
   type SuppressionInput,
+  type Suppression,
   type SuppressionSource,
+  type SuppressionTarget,
 } from '@mailover/core';
 import { SENDGRID_DEFAULT_ENDPOINT } from './client.js';
 
@@ -32,7 +39,11 @@ const LISTS = ['bounces', 'blocks', 'spam_reports', 'unsubscribes'] as const;
 interface SdkClient {
   setDefaultHeader(name: string, value: string): unknown;
   setDefaultRequest(name: string, value: unknown): unknown;
-  request(request: { method: 'GET'; url: string; qs: Record<string, number> }): Promise<[unknown, unknown]>;
+  request(
+    request:
+      | { method: 'GET'; url: string; qs: Record<string, number> }
+      | { method: 'POST'; url: string; body: unknown },
+  ): Promise<[unknown, unknown]>;
 }
 
 interface ListedEntry {
@@ -47,7 +58,9 @@ const loadClient = lazy(async () => {
 });
 
 /** SendGrid's suppressions as a {@link SuppressionSource}; the cursor is `<list>:<offset>`. */
-export function sendgridSuppressions(options: SendGridSuppressionsOptions = {}): SuppressionSource {
+export function sendgridSuppressions(
+  options: SendGridSuppressionsOptions = {},
+): SuppressionSource & SuppressionTarget {
   const pageSize = options.pageSize ?? 500;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
     throw new ConfigurationError(
@@ -66,6 +79,16 @@ export function sendgridSuppressions(options: SendGridSuppressionsOptions = {}):
   });
   return {
     provider: options.id ?? 'sendgrid',
+    // SendGrid documents no batch limit for this endpoint; 500 keeps each request small.
+    pushBatch: 500,
+    cannotHold,
+    async push(entries) {
+      await (await client()).request({
+        method: 'POST',
+        url: '/v3/asm/suppressions/global',
+        body: { recipient_emails: entries.map((entry) => entry.address) },
+      });
+    },
     async page(cursor) {
       const [name, at] = (cursor ?? `${LISTS[0]}:0`).split(':');
       const index = LISTS.indexOf(name as (typeof LISTS)[number]);
@@ -99,4 +122,16 @@ function entryOf(list: (typeof LISTS)[number], entry: ListedEntry): SuppressionI
   if (list === 'unsubscribes') return [{ ...common, reason: 'unsubscribe' }];
   const reason = entry.reason ? reasonForBounce(classifySmtpReply(entry.reason)) : undefined;
   return reason ? [{ ...common, reason }] : [];
+}
+
+/** Why SendGrid has no list meaning the same as `entry` (docs/suppression.md, "Pushing to the providers"). */
+function cannotHold(entry: Suppression): string | undefined {
+  if (entry.reason === 'soft_bounce') return 'a soft bounce lapses; SendGrid keeps no expiring entries';
+  if (entry.reason === 'hard_bounce') return "SendGrid's API cannot add bounces (only list and delete them)";
+  if (entry.reason === 'complaint')
+    return "SendGrid's API cannot add spam reports (only list and delete them)";
+  if (entry.scope !== '*') {
+    return `scoped to the stream ${entry.scope}; SendGrid's global unsubscribes would stop every message`;
+  }
+  return undefined;
 }

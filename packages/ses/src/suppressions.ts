@@ -2,13 +2,19 @@
  * SES's account-level suppression list, read with `ListSuppressedDestinations` (AWS SDK v3,
  * `PageSize` ≤ 1000, `NextToken`) for `mailer.suppressions.sync`. SES puts only hard bounces
  * (`BOUNCE`) and complaints (`COMPLAINT`) there. docs/suppression.md, "Sync with the providers".
+ *
+ * Pushing: `PutSuppressedDestination` (one address a call) with `BOUNCE` for a hard bounce and
+ * `COMPLAINT` for a complaint, scope `*` only; unsubscribes, manual entries and soft bounces have no
+ * reason there and are reported as skipped.
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   ConfigurationError,
   lazy,
   requireSetting,
+  type Suppression,
   type SuppressionSource,
+  type SuppressionTarget,
   withoutTrailingSlashes,
 } from '@mailover/core';
 
@@ -33,7 +39,7 @@ export interface SesSuppressionsOptions {
 
 const loadSdk = lazy(() => import('@aws-sdk/client-sesv2'));
 
-export function sesSuppressions(options: SesSuppressionsOptions = {}): SuppressionSource {
+export function sesSuppressions(options: SesSuppressionsOptions = {}): SuppressionSource & SuppressionTarget {
   const pageSize = options.pageSize ?? 1000;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
     throw new ConfigurationError(
@@ -51,6 +57,19 @@ export function sesSuppressions(options: SesSuppressionsOptions = {}): Suppressi
   });
   return {
     provider: options.id ?? 'ses',
+    pushBatch: 50,
+    cannotHold,
+    async push(entries) {
+      const [sdk, ses] = await Promise.all([loadSdk(), client()]);
+      for (const entry of entries) {
+        await ses.send(
+          new sdk.PutSuppressedDestinationCommand({
+            EmailAddress: entry.address,
+            Reason: entry.reason === 'complaint' ? 'COMPLAINT' : 'BOUNCE',
+          }),
+        );
+      }
+    },
     async page(cursor) {
       const [sdk, ses] = await Promise.all([loadSdk(), client()]);
       const answer = await ses.send(
@@ -74,4 +93,14 @@ export function sesSuppressions(options: SesSuppressionsOptions = {}): Suppressi
       return answer.NextToken ? { entries, next: answer.NextToken } : { entries };
     },
   };
+}
+
+/** Why SES's account-level list has no reason meaning the same as `entry`. */
+function cannotHold(entry: Suppression): string | undefined {
+  if (entry.reason === 'soft_bounce') return 'a soft bounce lapses; SES keeps no expiring entries';
+  if (entry.reason !== 'hard_bounce' && entry.reason !== 'complaint') {
+    return "SES's account-level list holds only BOUNCE and COMPLAINT";
+  }
+  if (entry.scope !== '*') return `scoped to the stream ${entry.scope}; SES's list would stop every message`;
+  return undefined;
 }

@@ -2,6 +2,7 @@ import type { DeliveryEvent } from '../delivery-event.js';
 import type { FailureCode } from '../failures.js';
 import type { GreylistEvents } from '../greylisting/ports.js';
 import type { JobState } from './queue-runner.js';
+import type { TraceCarrier } from '../queue/trace-carrier.js';
 import type { WebhookReport } from '../webhooks/handler.js';
 import type { SendAttempt, SendResult } from './types.js';
 
@@ -78,6 +79,15 @@ export interface MailerEvents extends GreylistEvents {
     readonly runAt?: number;
     /** Why it is dead, or why the last attempt failed. */
     readonly reason?: string;
+    /** On `sending` (the worker's): when `enqueue()` stored the job, on the enqueuing mailer's clock. */
+    readonly enqueuedAt?: number;
+    /** On `sending`: when this run became due (`sendAt`, or the retry's time). */
+    readonly dueAt?: number;
+    /**
+     * On `sending`: the trace context stored at `enqueue()` (W3C `traceparent`/`tracestate`), read
+     * back from the queue and checked; absent when none was stored or it did not fit.
+     */
+    readonly trace?: TraceCarrier;
   };
   failed: {
     readonly id: string;

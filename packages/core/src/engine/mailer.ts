@@ -9,7 +9,9 @@ import { createSuppressions, type Suppressions } from '../suppression/api.js';
 import { systemClock } from '../time.js';
 import type { WebhookEndpoint } from '../webhooks/handler.js';
 import type { MailoverError } from '../errors.js';
-import type { Queue } from '../queue/queue.js';
+import type { Queue, QueueStats } from '../queue/queue.js';
+import type { EnqueueTracer } from '../queue/trace-carrier.js';
+import type { SuppressionTarget } from '../suppression/sync.js';
 import type { MailerBase } from './base.js';
 import { circuitBreakers } from './breaker.js';
 import { createDeliver } from './deliver.js';
@@ -64,6 +66,11 @@ export interface CreateMailerOptions extends MailerOptions, NormalizeOptions {
 export interface SuppressionOptions {
   /** How long a learned soft bounce (mailbox full, a DNS failure) suppresses, ms. Default 3 days. */
   readonly softBounceMs?: number;
+  /**
+   * Push each entry learned from a webhook to these providers' own lists as it is learned, never
+   * delaying the webhook or any send (docs/suppression.md, "Pushing to the providers"). Default: none.
+   */
+  readonly pushOnLearn?: readonly SuppressionTarget[];
 }
 
 export interface Mailer {
@@ -78,6 +85,13 @@ export interface Mailer {
   enqueue(message: MessageInput, options?: EnqueueOptions): Promise<EnqueueResult>;
   /** Cancel a queued message whose send has not started. Resolves false when too late or unknown. */
   cancel(id: string): Promise<boolean>;
+  /**
+   * Capture the trace context at every `enqueue()`, to store with the job (`@mailover/otel` does;
+   * docs/observability.md, "Queued sends"). Returns the function that removes it.
+   */
+  traceEnqueues(tracer: EnqueueTracer): () => void;
+  /** The queue's depth by state and its oldest due job; undefined when the backend cannot count. */
+  queueStats(): Promise<(QueueStats & { readonly queue: string; readonly durable: boolean }) | undefined>;
   /**
    * `state: 'sent'` with per-recipient state and history once a provider accepted the message;
    * before that, a queued message's state (queued, scheduled, sending, dead, cancelled); undefined
@@ -133,7 +147,7 @@ export function createMailer(options: CreateMailerOptions): Mailer {
   const { retentionMs } = resolved;
   const ingest = createIngest({ store, tracker, emitter, guard, retentionMs, learn: suppression.learn });
   const dispatch = createDispatch(base, { orderFor, deliver, tracker, guard, ingest });
-  const { idempotency, queue, runner, enqueue } = wireQueue(base, dispatch);
+  const { idempotency, queue, runner, tracers, enqueue } = wireQueue(base, dispatch);
   const send = createSend({ options, clock, emitter, idempotency, dispatch });
 
   return {
@@ -141,6 +155,8 @@ export function createMailer(options: CreateMailerOptions): Mailer {
     sendMany: (messages, manyOptions) => sendMany(send, messages, manyOptions),
     enqueue,
     cancel: (id) => runner.cancel(id),
+    traceEnqueues: (tracer) => tracers.add(tracer),
+    queueStats: () => runner.stats(),
     async status(id) {
       const sent = await tracker.status(id);
       return sent ? { ...sent, state: 'sent' } : runner.status(id);
@@ -156,6 +172,6 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       await store.close?.();
     },
     providers: options.providers,
-    suppressions: createSuppressions(suppression.list),
+    suppressions: createSuppressions(suppression.list, store),
   };
 }

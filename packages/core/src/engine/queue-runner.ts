@@ -14,7 +14,13 @@ import type { NormalizedMessage } from '../message/types.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 import { storeKeys } from '../queue/keys.js';
-import type { JobOutcome, Queue, QueuedJob } from '../queue/queue.js';
+import type { JobOutcome, Queue, QueuedJob, QueueStats } from '../queue/queue.js';
+import {
+  type EnqueueTracers,
+  readTraceCarrier,
+  type TraceCarrier,
+  traceCarrierProblem,
+} from '../queue/trace-carrier.js';
 import type { QueuedStatus, QueueState } from './queue-status.js';
 
 /** Delays between a job's attempts while every provider fails with a retryable code: 1 min, 5 min, 30 min, 2 h, 6 h (about 8.6 h in all), then dead. */
@@ -46,6 +52,12 @@ export interface EnqueueOptions {
   readonly idempotencyKey?: string;
   /** A database client in the caller's transaction (the transactional outbox; `@mailover/postgres` only). */
   readonly db?: unknown;
+  /**
+   * The trace context to store with the job (W3C `traceparent`/`tracestate` as header names to
+   * strings), reported back on the worker's `job` event. Default: what the tracer registered with
+   * `mailer.traceEnqueues` (`@mailover/otel`) captures, else none. docs/observability.md.
+   */
+  readonly trace?: TraceCarrier;
 }
 
 /** What `mailer.enqueue` resolves to, once the job is stored. */
@@ -65,6 +77,12 @@ export interface WorkerOptions {
 interface Payload {
   readonly message: ReturnType<typeof toStoredMessage>;
   readonly deadlineAt?: number;
+  /** When `enqueue()` stored it (the mailer's clock). Absent in jobs stored before it was added. */
+  readonly enqueuedAt?: number;
+  /** When it was first due. */
+  readonly runAt?: number;
+  /** The enqueuer's trace context; untrusted when read back (see queue/trace-carrier.ts). */
+  readonly trace?: TraceCarrier;
 }
 
 const FINAL = new Set<JobState>(['sent', 'dead', 'cancelled']);
@@ -96,10 +114,13 @@ export interface QueueRunnerDependencies {
   readonly onAmbiguous: 'failover' | 'stop';
   /** Order providers, deliver, record: what `send()` does after validation. */
   readonly dispatch: (message: NormalizedMessage, options: SendOptions) => Promise<SendResult>;
+  /** Told about every enqueue; what they capture is stored with the job. */
+  readonly tracers: EnqueueTracers;
 }
 
 export function createQueueRunner(dependencies: QueueRunnerDependencies, worker: WorkerOptions | false) {
-  const { queue, store, clock, emitter, idempotency, retentionMs, onAmbiguous, dispatch } = dependencies;
+  const { queue, store, clock, emitter, idempotency, retentionMs, onAmbiguous, dispatch, tracers } =
+    dependencies;
   const concurrency =
     worker === false
       ? 0
@@ -111,8 +132,9 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
           numberOption('createMailer', `worker.retryDelaysMs[${index}]`, delay, 0, { min: 0, unit: 'ms' }),
         );
 
-  const writeState = async (id: string, entry: JobEntry) => {
+  const writeState = async (id: string, entry: JobEntry, origin?: JobOrigin) => {
     await store.set(storeKeys.job(id), JSON.stringify(entry), retentionMs);
+    if (!emitter.has('job')) return;
     emitter.emit('job', {
       id,
       messageId: entry.messageId,
@@ -120,6 +142,7 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
       attempts: entry.attempts,
       ...(entry.runAt === undefined ? {} : { runAt: entry.runAt }),
       ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      ...origin,
     });
   };
   const readState = async (id: string): Promise<JobEntry | undefined> => {
@@ -138,10 +161,41 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
         : options.deadline instanceof Date
           ? options.deadline.getTime()
           : now + options.deadline;
+    const traced = tracers.start(
+      { id: message.id, messageId: message.messageId, runAt, priority, queue: queue.name, startedAt: now },
+      options.trace,
+    );
     const payload: Payload = {
       message: toStoredMessage(message),
       ...(deadlineAt === undefined ? {} : { deadlineAt }),
+      enqueuedAt: now,
+      runAt,
+      ...(traced.carrier === undefined ? {} : { trace: traced.carrier }),
     };
+    const result = { id: message.id, messageId: message.messageId };
+    if (!traced.end) {
+      await storeJob(message, payload, runAt, priority, now, options);
+      return result;
+    }
+    try {
+      const duplicate = await storeJob(message, payload, runAt, priority, now, options);
+      traced.end({ duplicate, endedAt: clock.now() });
+      return result;
+    } catch (error) {
+      traced.end({ error, endedAt: clock.now() });
+      throw error;
+    }
+  }
+
+  /** Store the job and its first state, once per id: true when a job with this id was already there. */
+  async function storeJob(
+    message: NormalizedMessage,
+    payload: Payload,
+    runAt: number,
+    priority: number,
+    now: number,
+    options: EnqueueOptions,
+  ): Promise<boolean> {
     const entry: JobEntry = {
       state: runAt > now ? 'scheduled' : 'queued',
       messageId: message.messageId,
@@ -155,7 +209,7 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
     // The same key for a different message is refused here, not left to fail as a dead job.
     if (message.idempotencyKey !== undefined) await idempotency.verify(message, known?.fingerprint);
     // A job already stored under this id (the same idempotency key): one job, not two.
-    if (known) return { id: message.id, messageId: message.messageId };
+    if (known) return true;
     // Inside the caller's transaction the job may still be rolled back: its state is written by the
     // worker that picks it up, never before the commit.
     if (options.db === undefined) await writeState(message.id, entry);
@@ -168,11 +222,12 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
       if (options.db === undefined) await store.delete(storeKeys.job(message.id)).catch(() => {});
       throw error;
     }
-    return { id: message.id, messageId: message.messageId };
+    return false;
   }
 
   async function run(job: QueuedJob): Promise<JobOutcome> {
-    const { message: stored, deadlineAt } = JSON.parse(job.payload) as Payload;
+    const parsed = JSON.parse(job.payload) as Payload;
+    const { message: stored, deadlineAt } = parsed;
     const message = fromStoredMessage(stored);
     const previous = await readState(job.id);
     if (previous && FINAL.has(previous.state)) return { type: 'done' };
@@ -195,7 +250,11 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
     };
     if (deadlineAt !== undefined && clock.now() >= deadlineAt)
       return dead('deadline: the deadline passed before the message could be sent');
-    await writeState(job.id, { ...base, state: 'sending', attempts, updatedAt: clock.now() });
+    await writeState(
+      job.id,
+      { ...base, state: 'sending', attempts, updatedAt: clock.now() },
+      emitter.has('job') ? originOf(parsed, previous?.runAt) : undefined,
+    );
     try {
       await idempotency.run(message, deadlineAt ?? Number.POSITIVE_INFINITY, () =>
         dispatch(message, deadlineAt === undefined ? {} : { deadline: new Date(deadlineAt) }),
@@ -237,6 +296,11 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
 
   return {
     enqueue,
+    /** The backend's depth (undefined when it cannot count); a failed query rejects. */
+    async stats(): Promise<(QueueStats & { readonly queue: string; readonly durable: boolean }) | undefined> {
+      if (!queue.stats) return undefined;
+      return { ...(await queue.stats()), queue: queue.name, durable: queue.durable };
+    },
     /** The job's state, for a message no provider has accepted yet. */
     async status(id: string): Promise<QueuedStatus | undefined> {
       const entry = await readState(id);
@@ -266,6 +330,29 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
   };
 }
 
+/** Where a job came from, on the `job` event of its `sending` state (docs/observability.md). */
+interface JobOrigin {
+  readonly enqueuedAt?: number;
+  readonly dueAt?: number;
+  readonly trace?: TraceCarrier;
+}
+
+/**
+ * The stored job's origin, from a payload that anyone with access to the queue's storage could
+ * have written: a value that does not fit is left out, never thrown on.
+ */
+function originOf(payload: Payload, retryAt: number | undefined): JobOrigin {
+  const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  const enqueuedAt = time(payload.enqueuedAt);
+  const dueAt = time(retryAt) ?? time(payload.runAt) ?? enqueuedAt;
+  const trace = readTraceCarrier(payload.trace);
+  return {
+    ...(enqueuedAt === undefined ? {} : { enqueuedAt }),
+    ...(dueAt === undefined ? {} : { dueAt }),
+    ...(trace === undefined ? {} : { trace }),
+  };
+}
+
 /** Refuse options that would make a job that can never run as meant, naming the option. */
 function checkEnqueueOptions(options: EnqueueOptions): void {
   const issues: { path: string; message: string }[] = [];
@@ -290,6 +377,8 @@ function checkEnqueueOptions(options: EnqueueOptions): void {
       : Number.isFinite(deadline) && deadline > 0)
   )
     issues.push({ path: 'deadline', message: 'must be a valid Date or a positive number of ms from now' });
+  const traceProblem = options.trace === undefined ? undefined : traceCarrierProblem(options.trace);
+  if (traceProblem !== undefined) issues.push({ path: 'trace', message: traceProblem });
   if (issues.length > 0) throw new ValidationError(issues);
 }
 

@@ -7,6 +7,7 @@ import { numberOption } from '../config/check.js';
 import type { MessageInput } from '../message/types.js';
 import { memoryQueue } from '../queue/memory-queue.js';
 import type { Queue } from '../queue/queue.js';
+import { EnqueueTracers } from '../queue/trace-carrier.js';
 import type { MailerBase } from './base.js';
 import type { Dispatch } from './dispatch.js';
 import { IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';
@@ -17,6 +18,8 @@ export interface QueueSide {
   readonly idempotency: Idempotency;
   readonly queue: Queue;
   readonly runner: ReturnType<typeof createQueueRunner>;
+  /** What captures the trace context at `enqueue()` (`mailer.traceEnqueues`). */
+  readonly tracers: EnqueueTracers;
   enqueue(input: MessageInput, enqueueOptions?: EnqueueOptions): Promise<EnqueueResult>;
 }
 
@@ -43,6 +46,7 @@ export function wireQueue(
   // The queue (docs/queue.md): jobs are sent by `dispatch`, as send() does.
   const queue = options.queue ?? memoryQueue(clock);
   const worker = options.worker ?? true;
+  const tracers = new EnqueueTracers();
   const runner = createQueueRunner(
     {
       queue,
@@ -53,6 +57,7 @@ export function wireQueue(
       retentionMs,
       onAmbiguous: resolved.onAmbiguous,
       dispatch,
+      tracers,
     },
     worker === true ? {} : worker,
   );
@@ -65,5 +70,5 @@ export function wireQueue(
     );
   }
 
-  return { idempotency, queue, runner, enqueue };
+  return { idempotency, queue, runner, tracers, enqueue };
 }

@@ -30,6 +30,9 @@ export function wireSuppression({ options, store, clock }: MailerBase): Suppress
       3 * 24 * 3600 * 1000,
       { min: 0 },
     ),
+    ...(options.suppression && options.suppression.pushOnLearn !== undefined
+      ? { pushOnLearn: options.suppression.pushOnLearn }
+      : {}),
   });
   return {
     list,

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../adapter-kit.js';
 import { MailoverError } from '../errors.js';
 import { type Clock, systemClock } from '../time.js';
-import type { JobOutcome, NewJob, Queue, QueuedJob } from './queue.js';
+import type { JobOutcome, NewJob, Queue, QueuedJob, QueueStats } from './queue.js';
 
 /**
  * The zero-configuration queue: jobs in a Map, run by this process. NOT durable: jobs die with the
@@ -103,6 +103,22 @@ export function memoryQueue(clock: Clock = systemClock): Queue {
         }
         return;
       }
+    },
+    async stats(): Promise<QueueStats> {
+      const now = clock.now();
+      let queued = 0;
+      let oldestDueAt = Number.POSITIVE_INFINITY;
+      for (const job of waiting.values()) {
+        if (job.runAt > now) continue;
+        queued++;
+        oldestDueAt = Math.min(oldestDueAt, job.runAt);
+      }
+      return {
+        queued,
+        scheduled: waiting.size - queued,
+        sending: running.size,
+        ...(queued > 0 ? { oldestDueAt } : {}),
+      };
     },
     async close() {
       closed = true;

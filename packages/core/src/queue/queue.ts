@@ -56,4 +56,24 @@ export interface Queue {
   idle(): Promise<void>;
   /** Stop taking jobs, let the running ones finish, release connections. */
   close(): Promise<void>;
+  /**
+   * How many jobs are in each state, and since when the oldest due one waits: one cheap query,
+   * for the queue gauges of docs/observability.md. Optional: a backend without it reports nothing.
+   */
+  stats?(): Promise<QueueStats>;
+}
+
+/** A queue's depth, as `Queue.stats()` and `mailer.queueStats()` report it. */
+export interface QueueStats {
+  /** Jobs due now that no worker has taken yet. */
+  readonly queued: number;
+  /** Jobs waiting for their time (`sendAt`, or the next retry). */
+  readonly scheduled: number;
+  /** Jobs a worker is running. */
+  readonly sending: number;
+  /**
+   * When the longest-waiting due job became due (ms since the epoch), or undefined when none is
+   * due: its age is the queue's lag.
+   */
+  readonly oldestDueAt?: number;
 }

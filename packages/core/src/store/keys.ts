@@ -53,8 +53,19 @@ export const storeKeys = {
    * JSON. The address is the normalized mailbox (docs/suppression.md), lower-cased.
    */
   suppression: (scope: string, address: string) => `suppress:${scope}:${lower(address)}`,
-  /** Every suppression ever added, in order, as `scope` TAB `address` (a list): what paging walks. */
-  suppressionIndex: () => 'suppress-index',
+  /**
+   * The suppression index of one generation (a list): every suppression added, in order, as
+   * `scope` TAB `address` (TAB the entry's tag, for an item a compaction carried over). What paging
+   * walks. Generation 0 is the index before any compaction.
+   */
+  suppressionIndex: (generation = 0) =>
+    generation === 0 ? 'suppress-index' : `suppress-index:${generation}`,
+  /** Which index generation readers walk and writers append to (`<read>` or `<read>><write>`). */
+  suppressionGeneration: () => 'suppress-generation',
+  /** Held (a claim) by the one process compacting the suppression index. */
+  suppressionCompaction: () => 'suppress-compacting',
+  /** Where the last push of the list to a provider ended (a position in the index). */
+  suppressionPushed: (provider: string) => `suppress-pushed:${provider}`,
 } as const;
 
 /** Ids of scheduled jobs (`Scheduler.schedule`): one job per (message, recipient) and kind. */

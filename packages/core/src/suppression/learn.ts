@@ -58,15 +58,12 @@ export async function learnFrom(
 ): Promise<void> {
   const reason = suppressionReasonFor(event);
   if (!reason) return;
-  await list.add(
-    {
-      address: recipient,
-      reason,
-      scope: reason === 'unsubscribe' && stream ? stream : EVERY_STREAM,
-      since: event.time,
-      provider: event.provider,
-      event: event.eventId,
-    },
-    true,
-  );
+  await list.learn({
+    address: recipient,
+    reason,
+    scope: reason === 'unsubscribe' && stream ? stream : EVERY_STREAM,
+    since: event.time,
+    provider: event.provider,
+    event: event.eventId,
+  });
 }

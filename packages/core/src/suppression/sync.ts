@@ -3,7 +3,7 @@
  * `sendgridSuppressions`, `sesSuppressions`, `mailgunSuppressions`, `postmarkSuppressions`).
  * docs/suppression.md, "Sync with the providers".
  */
-import type { SuppressionInput } from './types.js';
+import type { Suppression, SuppressionInput } from './types.js';
 
 /** One page of a provider's suppressions, already mapped to mailover's reasons. */
 export interface SuppressionSourcePage {
@@ -18,4 +18,22 @@ export interface SuppressionSource {
   readonly provider: string;
   /** One page; `cursor` is the previous page's `next`. */
   page(cursor?: string): Promise<SuppressionSourcePage>;
+}
+
+/**
+ * A provider's own suppression list, written to through its SDK (`mailer.suppressions.push`,
+ * `sync(…, { push: true })`, `suppression.pushOnLearn`). docs/suppression.md, "Pushing to the providers".
+ */
+export interface SuppressionTarget {
+  /** The provider id: entries recorded from this provider are not pushed back to it. */
+  readonly provider: string;
+  /** Most entries one `push` call takes (the provider's batch limit). */
+  readonly pushBatch: number;
+  /**
+   * Why the provider's API has no list meaning the same as this entry (a soft bounce, a reason it
+   * cannot record, a stream scope), or undefined when `push` adds it.
+   */
+  cannotHold(entry: Suppression): string | undefined;
+  /** Add these entries, each one it can hold, to the provider's list. Rejects when the provider refused. */
+  push(entries: readonly Suppression[]): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { sendgridSimulator } from './sendgrid.js';
 import { sesSimulator } from './ses.js';
 import { mailgunSuppressions } from './mailgun-suppressions.js';
 import { postmarkSuppressions } from './postmark-suppressions.js';
+import { resendSuppressions } from './resend-suppressions.js';
 import { sendgridSuppressions } from './sendgrid-suppressions.js';
 import { sesSuppressions } from './ses-suppressions.js';
 import { withSuppressions } from './suppression-routes.js';
@@ -15,5 +16,5 @@ export const simulators: Readonly<Record<SandboxProviderKind, ProviderSimulator>
   ses: withSuppressions(sesSimulator, sesSuppressions),
   mailgun: withSuppressions(mailgunSimulator, mailgunSuppressions),
   postmark: withSuppressions(postmarkSimulator, postmarkSuppressions),
-  resend: resendSimulator,
+  resend: withSuppressions(resendSimulator, resendSuppressions),
 };

@@ -3,9 +3,18 @@
  * with `limit` (at most 500) and `offset`, answering a bare JSON array of
  * `{created, email, reason, status}` (`created` in Unix seconds; spam reports carry `ip`,
  * unsubscribes only `created` and `email`). An empty array is the end.
+ * Writing: `POST /v3/asm/suppressions/global` with `{recipient_emails: [...]}` adds global
+ * unsubscribes and answers 201 with the same body (the only account-wide list SendGrid's API adds to).
  */
 import type { SandboxResponse } from '../types.js';
-import { intParameter, pathOf, queryOf, type SuppressionListing } from './suppression-routes.js';
+import {
+  intParameter,
+  jsonBody,
+  pathOf,
+  queryOf,
+  type SuppressionListing,
+  suppress,
+} from './suppression-routes.js';
 
 const LISTS = {
   bounces: 'bounces',
@@ -21,6 +30,7 @@ const error = (status: number, message: string): SandboxResponse => ({
 });
 
 export const sendgridSuppressions: SuppressionListing = (request, context) => {
+  if (pathOf(request) === '/v3/asm/suppressions/global') return addGlobalUnsubscribes(request, context);
   const match = /^\/v3\/suppression\/([a-z_]+)$/.exec(pathOf(request));
   if (!match) return undefined;
   const list = LISTS[match[1] as keyof typeof LISTS];
@@ -48,4 +58,23 @@ export const sendgridSuppressions: SuppressionListing = (request, context) => {
       return { created, email: entry.address, reason: entry.reason ?? '', status };
     }),
   };
+};
+
+const addGlobalUnsubscribes: SuppressionListing = (request, context) => {
+  if (request.method !== 'POST') return error(405, 'method not allowed');
+  if (request.headers.authorization !== `Bearer ${context.credentials.sendgrid.apiKey}`) {
+    return error(401, 'The provided authorization grant is invalid, expired, or revoked');
+  }
+  const body = jsonBody(request) as { recipient_emails?: unknown } | undefined;
+  const emails = body?.recipient_emails;
+  if (
+    !Array.isArray(emails) ||
+    emails.length === 0 ||
+    emails.some((email) => typeof email !== 'string' || !email.includes('@'))
+  ) {
+    return error(400, 'recipient_emails must be a non-empty array of email addresses');
+  }
+  for (const email of emails as string[])
+    suppress(context.suppressions.sendgrid, email, 'unsubscribes', Date.now());
+  return { status: 201, headers: { 'content-type': 'application/json' }, body: { recipient_emails: emails } };
 };

@@ -2,7 +2,13 @@
  * Each provider's suppression-list endpoints, in front of its send API: a request the listing
  * answers never reaches the simulator's `handle`. The lists are `sandbox.suppressions`.
  */
-import type { ProviderSimulator, SandboxRequest, SandboxResponse, SimulatorContext } from '../types.js';
+import type {
+  ProviderSimulator,
+  SandboxRequest,
+  SandboxResponse,
+  SandboxSuppression,
+  SimulatorContext,
+} from '../types.js';
 
 /** Answers a suppression-list request, or undefined for any other path. */
 export type SuppressionListing = (
@@ -42,4 +48,27 @@ export function intParameter(
   if (raw === null) return fallback;
   const value = Number(raw);
   return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+}
+
+/** The request body as JSON, or undefined when it is not JSON. */
+export function jsonBody(request: SandboxRequest): unknown {
+  try {
+    return JSON.parse(request.body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Put `address` on `list` (once), as the provider's write API does; resolves false when it was there. */
+export function suppress(
+  entries: SandboxSuppression[],
+  address: string,
+  list: SandboxSuppression['list'],
+  createdAt: number,
+  reason?: string,
+): boolean {
+  const lower = address.toLowerCase();
+  if (entries.some((entry) => entry.list === list && entry.address.toLowerCase() === lower)) return false;
+  entries.push({ address, list, createdAt, ...(reason === undefined ? {} : { reason }) });
+  return true;
 }
