@@ -24,9 +24,9 @@ for (const file of files) {
   const found = new Set();
   // Diagnostic-Code fields, unfolded.
   for (let index = 0; index < lines.length; index += 1) {
-    const match = /^Diagnostic-Code:\s*(.*)$/i.exec(lines[index]);
+    const match = /^Diagnostic-Code:(.*)$/i.exec(lines[index]);
     if (!match) continue;
-    let value = match[1];
+    let value = match[1].trim();
     while (index + 1 < lines.length && /^[ \t]+\S/.test(lines[index + 1])) {
       index += 1;
       value += ` ${lines[index].trim()}`;
@@ -37,14 +37,16 @@ for (const file of files) {
     for (let index = 0; index < lines.length; index += 1) {
       const line = lines[index].trim();
       let reply;
-      const said = /(?:said|says|replied|answered|reply was|response was):\s*([45]\d\d[\s-].*)$/i.exec(line);
+      const said = /(?:said|says|replied|answered|reply was|response was):\s*([45]\d\d[\s-][^\n]*)/i.exec(
+        line,
+      );
       const transcript = /^<<<\s*([45]\d\d[\s-].*)$/.exec(line);
       if (said) reply = said[1];
       else if (transcript) reply = transcript[1];
       else if (/^host \S+ \[[\d.:a-f]+\]:?$/i.test(line) && REPLY_START.test(lines[index + 1]?.trim() ?? ''))
         reply = lines[++index].trim();
       else if (/^host \S+ \[[\d.:a-f]+\]:\s*([45]\d\d[\s-].*)$/i.test(line))
-        reply = /:\s*([45]\d\d[\s-].*)$/.exec(line)[1];
+        reply = /:\s*([45]\d\d[\s-][^\n]*)/.exec(line)[1];
       if (!reply) continue;
       // Wrapped continuation lines, indented more than nothing and not a new section.
       while (

@@ -1,10 +1,12 @@
 /**
- * Every regular expression in the packages' sources, found with the TypeScript parser: literals,
+ * Every regular expression in the repository's sources (the packages' `src`, and the examples,
+ * scripts and benchmarks: everything but tests, dependencies and build output), found with the
+ * TypeScript parser, which reads JavaScript too: literals,
  * and `new RegExp(…)` / `RegExp(…)` whose arguments fold to constant strings (string and template
  * literals, `+`, and `const` names of the same file). A pattern built at run time from anything
  * else cannot be checked statically and is reported as such.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
@@ -20,12 +22,35 @@ export interface UncheckablePattern {
   readonly text: string;
 }
 
+const SOURCE_FILE = /\.(?:[cm]?ts|[cm]?js)$/;
+/** Folders that hold no source of ours: dependencies, build output, tests and their fixtures. */
+const NOT_SOURCE = new Set(['node_modules', 'dist', 'coverage', 'test', 'tests', '__tests__', 'fixtures']);
+
 function sourceFiles(directory: string): string[] {
-  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(directory, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+    if (entry.isDirectory())
+      return NOT_SOURCE.has(entry.name) || entry.name.startsWith('.') ? [] : sourceFiles(path);
+    const source = SOURCE_FILE.test(entry.name) && !/\.d\.[cm]?ts$|\.test\.[cm]?[jt]s$/.test(entry.name);
+    return source ? [path] : [];
   });
+}
+
+/** The source folders: each package's `src`, and the examples, scripts and benchmarks. */
+export function sourceRoots(root: string): string[] {
+  const packages = join(root, 'packages');
+  return [
+    ...readdirSync(packages).map((name) => join(packages, name, 'src')),
+    join(root, 'examples'),
+    join(root, 'scripts'),
+    join(root, 'bench'),
+  ];
 }
 
 /** The constant string `node` stands for, or undefined when it is not one. */
@@ -54,22 +79,15 @@ function fold(node: ts.Node, constants: ReadonlyMap<string, ts.Expression>, dept
   return undefined;
 }
 
-/** The patterns of every `.ts` file under `packages/<name>/src`, relative to `root`. */
+/** The patterns of every source file under `sourceRoots(root)`, named relative to `root`. */
 export function findSourcePatterns(root: string): {
   found: FoundPattern[];
   uncheckable: UncheckablePattern[];
 } {
   const found: FoundPattern[] = [];
   const uncheckable: UncheckablePattern[] = [];
-  const packages = join(root, 'packages');
-  for (const name of readdirSync(packages)) {
-    let files: string[];
-    try {
-      files = sourceFiles(join(packages, name, 'src'));
-    } catch {
-      continue;
-    }
-    for (const file of files) {
+  for (const sourceRoot of sourceRoots(root)) {
+    for (const file of sourceFiles(sourceRoot)) {
       const text = readFileSync(file, 'utf8');
       const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
       const constants = new Map<string, ts.Expression>();

@@ -11,11 +11,15 @@ import { SMTP_REPLY_CATEGORIES } from '../src/index.js';
 
 const corpus = loadCorpus();
 
-// Measured on 2026-12-03 (docs/smtp-classifier.md): held-out category 87.7 %, transient 99.3 %,
-// greylisting 4/4 with no false call. The 92 % category target is not met; the floors sit just
-// below what is reached, and rise only with rules written against dev rows.
+// Measured on 2026-12-03, second session (docs/smtp-classifier.md): held-out category 87.2 %,
+// transient 98.5 %, greylisting 16/16 with no false call, after nine new held-out sources were
+// added (27 + 4 ambiguous rows, many of them greylisting). The 92 % category and 99 % transient
+// targets are not met; the floors sit just below what is reached, and rise only with rules
+// written against dev rows.
 const HELD_OUT_CATEGORY_FLOOR = 0.87;
-const HELD_OUT_TRANSIENT_FLOOR = 0.99;
+const HELD_OUT_TRANSIENT_FLOOR = 0.98;
+// Greylisting on held-out: at least this many labelled rows, so its recall means something.
+const HELD_OUT_GREYLISTING_ROWS = 16;
 
 // The deduplication rule of data/smtp-replies/README.md.
 function normalised(reply: string): string {
@@ -98,6 +102,7 @@ describe('classifySmtpReply on the corpus', () => {
   });
 
   it('held-out: greylisting recall and precision', () => {
+    expect(heldOut.greylisting.support).toBeGreaterThanOrEqual(HELD_OUT_GREYLISTING_ROWS);
     expect(heldOut.greylisting.recall).toBeGreaterThanOrEqual(0.98);
     expect(heldOut.greylisting.precision).toBeGreaterThanOrEqual(0.95);
   });

@@ -8,7 +8,14 @@ import { BASIC_CODES, categoryFor, lookupEnhanced } from './codes.js';
 import { blocklistOf, retryAfterMsOf, systemOf } from './details.js';
 import { WORDING } from './explanations.js';
 import { type ParsedSmtpReply, parseSmtpReply } from './parse.js';
-import { GAVE_UP_PATTERN, GREYLISTING_CODE, TEXT_RULES, type TextRule } from './rules.js';
+import {
+  GAVE_UP_PATTERN,
+  SAYS_PERMANENT_PATTERN,
+  SAYS_TEMPORARY_PATTERN,
+  GREYLISTING_CODE,
+  TEXT_RULES,
+  type TextRule,
+} from './rules.js';
 import type { SmtpReplyCategory, SmtpReplyClassification } from './types.js';
 import { AlternativeMatcher, keyId, keyOf, Words } from './word-index.js';
 
@@ -40,6 +47,9 @@ const words = new Words();
 const GAVE_UP_KEYS = ['going', 'expired', 'queue', 'giving', 'retry', 'retrying'].map((word) =>
   keyId(keyOf(word)),
 );
+// SAYS_TEMPORARY_PATTERN / SAYS_PERMANENT_PATTERN only run on codeless replies with one of these.
+const TEMPORARY_KEYS = ['temp', 'temporary', 'temporarily'].map((word) => keyId(keyOf(word)));
+const PERMANENT_KEYS = ['permanent', 'permanently'].map((word) => keyId(keyOf(word)));
 
 interface Candidate {
   readonly category: SmtpReplyCategory;
@@ -120,10 +130,13 @@ function codeCandidate(reply: ParsedSmtpReply): Candidate | undefined {
 }
 
 // The code class decides when there is one; a reply saying the sender gave up is final anyway;
-// a reply with no code at all is as transient as its category usually is.
+// a reply with no code at all is as transient as its category usually is, unless it says
+// "temporary" or "permanent" itself.
 function isTransient(reply: ParsedSmtpReply, category: SmtpReplyCategory): boolean {
   if (reply.replyClass === 2) return false;
   if (words.hasAny(GAVE_UP_KEYS) && GAVE_UP_PATTERN.test(reply.text)) return false;
   if (reply.replyClass !== 0) return reply.replyClass === 4;
+  if (words.hasAny(PERMANENT_KEYS) && SAYS_PERMANENT_PATTERN.test(reply.text)) return false;
+  if (words.hasAny(TEMPORARY_KEYS) && SAYS_TEMPORARY_PATTERN.test(reply.text)) return true;
   return TRANSIENT_CATEGORIES.has(category);
 }

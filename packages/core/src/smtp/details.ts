@@ -56,7 +56,7 @@ export const SYSTEMS: readonly Named[] = [
   {
     name: 'Orange',
     keys: ['ofr', 'lpn', 'orange', 'wanadoo', 'mwinf'],
-    pattern: /\b(?:OFR|LPN)\d{3}_\d{3}\b|\bOFR_\d{3}\b|\borange\.fr\b|\bwanadoo\b|\bmwinf\w+ ME\b/i,
+    pattern: /\b(?:OFR|LPN)\d{3}_\d{3}\b|\bOFR_\d{3}\b|\borange\.fr\b|\bwanadoo\b|\bmwinf\w{1,20} ME\b/i,
   },
   { name: 'Comcast', keys: ['comcast', 'bl', 'rl'], pattern: /\bcomcast\b|\b(?:BL|RL)\d{6}\b/i },
   {
@@ -80,7 +80,7 @@ export const SYSTEMS: readonly Named[] = [
   {
     name: 'Spectrum / Charter',
     keys: ['aup', 'charter', 'spectrum'],
-    pattern: /\bAUP#\w+|\bcharter\.net\b|\bspectrum\b/i,
+    pattern: /\bAUP#\w{1,20}|\bcharter\.net\b|\bspectrum\b/i,
   },
   { name: 'Amazon SES', keys: ['amazonses'], pattern: /\bamazonses\.com\b/i },
   {

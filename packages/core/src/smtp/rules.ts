@@ -58,7 +58,7 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     name: 'greylisting, sender blocklisted',
     keys: ['grey', 'gray', 'greylist', 'greylisted', 'greylisting', 'graylist', 'graylisted', 'graylisting'],
-    pattern: /\b(?:grey|gray)[ -]?list[a-z]*\b.{0,80}\b(?:black|block)[ -]?listed\b/i,
+    pattern: /\b(?:grey|gray)[ -]?list[a-z]{0,6}\b.{0,80}\b(?:black|block)[ -]?listed\b/i,
     category: 'blocklisted',
     weight: 99,
   },
@@ -115,9 +115,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   // DNS: reverse DNS, unresolvable domains, failed lookups.
   {
     name: 'reverse DNS / PTR missing',
-    keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo'],
+    keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo', 'ehlo'],
     pattern:
-      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo) (?:[\w.-]+ )?(?:does not|doesn't|did not|cannot be) resolve/i,
+      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo|ehlo)(?: domain| name| host)? (?:[\w.-]{1,60} )?(?:does not|doesn't|did not|cannot be) resolve/i,
     category: 'dns',
     weight: 95,
   },
@@ -136,6 +136,14 @@ export const TEXT_RULES: readonly TextRule[] = [
       /\b(?:unable to|cannot|could ?n[o']t|failed to) (?:look ?up|resolve)\b|\blookup dns\b|\bdns lookup\b|\bname lookup failed\b/i,
     category: 'dns',
     weight: 90,
+  },
+  {
+    name: 'forward DNS, resolver errors, a sender domain without mail exchangers',
+    keys: ['forward', 'fcrdns', 'resolver', 'no', 'does'],
+    pattern:
+      /\bforward (?:dns|lookup|confirmed)\b|\bfcrdns\b|\bresolver (?:error|failure|timeout)\b|\bno mx (?:record )?for (?:your|the) (?:from|sender|envelope|mail from)\b|\bdoes not send (?:mail|email)\b/i,
+    category: 'dns',
+    weight: 93,
   },
   {
     name: 'sender domain does not resolve or accepts no mail',
@@ -241,7 +249,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'reputation',
     ],
     pattern:
-      /\bblock[ -]?list(?:ed)?\b|\bblack[ -]?list(?:ed)?\b|\bdeny[ -]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\bbanned sending ip|\bblocked using [\w.-]+|\bip (?:address )?(?:is )?banned|\breputation database\b/i,
+      /\bblock[ -]?list(?:ed)?\b|\bblack[ -]?list(?:ed)?\b|\bdeny[ -]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\bbanned sending ip|\bblocked using [\w.-]{1,60}|\bip (?:address )?(?:is )?banned|\breputation database\b/i,
     category: 'blocklisted',
     weight: 90,
   },
@@ -269,9 +277,15 @@ export const TEXT_RULES: readonly TextRule[] = [
       'queue',
       'submission',
       'quota',
+      'max',
+      'maximum',
+      'messages',
+      'recipients',
+      'emails',
+      'mails',
     ],
     pattern:
-      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate|queue|submission) quota\b|\bquota (?:for|of) (?:sending|messages|emails)/i,
+      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate|queue|submission) quota\b|\bquota (?:for|of) (?:sending|messages|emails)|\bmax(?:imum)? number of (?:new\/first-time |new |first-time )?(?:messages|recipients|emails|mails)\b[^.;]{0,40}\b(?:reached|exceeded)\b|\b(?:messages|recipients|emails|mails)\b[^.;]{0,30}\bover (?:the )?past \d{1,3} ?(?:h|hours?|days?)\b/i,
     category: 'rate_limit',
     weight: 93,
   },
@@ -297,7 +311,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'too',
     ],
     pattern:
-      /\bover ?quota\b|\bquota (?:exceeded|violation|full|reached)|\bexceeded? (?:\w+ ){0,3}quota|\b(?:mail ?box|inbox|mail ?folder|account|user)(?: is| has)? (?:full|filled)\b|\bmailbox (?:size|storage) (?:limit )?(?:exceeded|full)|\bmailbox size limit|\bout of (?:storage|space)|\bstorage allocation|\bquota\b.{0,20}\bexceeded|\binsufficient (?:mailbox|quota)|\bboite (?:\w+ ){0,3}pleine|\bpostfach (?:voll|ist voll)|\b(?:disk|storage) (?:space )?limit\b|\btoo many messages on the server\b/i,
+      /\bover ?quota\b|\bquota (?:exceeded|violation|full|reached)|\bexceeded? (?:\w{1,30} ){0,3}quota|\b(?:mail ?box|inbox|mail ?folder|account|user)(?: is| has)? (?:full|filled)\b|\bmailbox (?:size|storage) (?:limit )?(?:exceeded|full)|\bmailbox size limit|\bout of (?:storage|space)|\bstorage allocation|\bquota\b.{0,20}\bexceeded|\binsufficient (?:mailbox|quota)|\bboite (?:\w{1,30} ){0,3}pleine|\bpostfach (?:voll|ist voll)|\b(?:disk|storage) (?:space )?limit\b|\btoo many messages on the server\b/i,
     category: 'mailbox_full',
     weight: 90,
   },
@@ -366,6 +380,28 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'auth_required',
     weight: 88,
   },
+  // The receiver's own filter failed (Haraka's clamd, rspamd and spamd plugins, amavis): its
+  // trouble, not a verdict on the message, so it beats the content rules that "virus" and "spam" fire.
+  {
+    name: "the receiver's content scanner failed",
+    keys: [
+      'virus',
+      'spam',
+      'content',
+      'malware',
+      'error',
+      'failure',
+      'rspamd',
+      'spamd',
+      'clamd',
+      'amavis',
+      'amavisd',
+    ],
+    pattern:
+      /\b(?:virus|spam|content|malware) scan(?:ner|ning)? (?:error|errors|failed|failure|timed? ?out|timeout|unavailable|not available)\b|\b(?:error|failure) (?:connecting to|running|contacting) (?:the )?(?:virus|spam|content|malware|anti-?virus) (?:scanner|filter|engine)\b|\b(?:rspamd|spamd|clamd|amavis|amavisd) (?:scan |connect )?(?:error|failure|timed? ?out|timeout|unavailable)\b/i,
+    category: 'server_busy',
+    weight: 90,
+  },
   {
     name: 'temporary system problem on the server',
     keys: [
@@ -404,9 +440,10 @@ export const TEXT_RULES: readonly TextRule[] = [
       'healthy',
       'failed',
       'shutting',
+      'error',
     ],
     pattern:
-      /\btemporary (?:system|server) (?:problem|error|failure)|\b(?:system|server) (?:problem|error)\b|\binsufficient (?:system )?(?:storage|resources?|disk)|\bdisk (?:full|space)|\bwrite error\b|\bqueue file\b|\bresources? (?:are |is )?temporarily unavailable|\b(?:servers?|systems?|hosts?|mx|agents?|machines?|resources?) (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded|unavailable)\b|\bservices? (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded)\b|\bhigh load\b|\boverload(?:ed)?\b|\btoo busy\b|\bsystem load\b|\btemporarily interrupted|\binternal (?:server |system )?error|\bout of memory\b|\bno space left\b|\bcannot write\b|\bload average\b|\btechnical (?:problem|issue|difficult)|\bunable to process\b|\bno healthy\b|\bfailed to be replicated\b|\bshutting down\b/i,
+      /\btemporary (?:system|server) (?:problem|error|failure)|\b(?:system|server) (?:problem|error)\b|\binsufficient (?:system )?(?:storage|resources?|disk)|\bdisk (?:full|space)|\bwrite error\b|\bqueue file\b|\bresources? (?:are |is )?temporarily unavailable|\b(?:servers?|systems?|hosts?|mx|agents?|machines?|resources?) (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded|unavailable)\b|\bservices? (?:is |are )?(?:currently |temporarily |too |very )?(?:busy|overloaded)\b|\bhigh load\b|\boverload(?:ed)?\b|\btoo busy\b|\bsystem load\b|\btemporarily interrupted|\binternal (?:server |system )?error|\bout of memory\b|\bno space left\b|\bcannot write\b|\bload average\b|\btechnical (?:problem|issue|difficult)|\bunable to process\b|\bno healthy\b|\bfailed to be replicated\b|\bshutting down\b|\berror (?:while )?processing\b/i,
     category: 'server_busy',
     weight: 84,
   },
@@ -442,7 +479,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'hosted',
     ],
     pattern:
-      /\buser unknown\b|\bunknown (?:user|recipient|mailbox|address|alias|local ?part)|\bno such (?:user|mailbox|recipient|address|account|person|local ?user)|\b(?:user|mailbox|recipient|address|account|addressee|alias)\b[^.;]{0,30}\b(?:does not|doesn't|did not) exist|\b(?:user|mailbox|recipient|address|account|addressee)\b[^.;]{0,25}\b(?:not found|unknown|inactive|disabled|deactivated|unallocated|not valid|no longer (?:valid|active|exists?)|not known|suspended|closed|expired|invalid)\b|\b(?:invalid|unknown|inactive|disabled|illegal|nonexistent|non-existent|deactivated)[ /]+(?:\w+[ /]+)?(?:recipient|mailbox|user|address|alias|account)s?\b|\bnot our customer\b|\bmailbox not found\b|\bunrouteable address\b|\brecipient (?:rejected|unavailable|not found)|\baddressee unknown|\bdoesn't have an? [\w.-]+ account|\bcould not be found|\bmisspelled\b|\bdue to inactivity\b|\bno mailbox here\b|\bnot a (?:known|valid) (?:user|recipient|mailbox)|\bhas been disabled\b|\binactive\b|\bno longer valid\b|\bbanned recipient\b|\bno mail-enabled subscriptions?|\bhosted tenant\b/i,
+      /\buser unknown\b|\bunknown (?:user|recipient|mailbox|address|alias|local ?part)|\bno such (?:user|mailbox|recipient|address|account|person|local ?user)|\b(?:user|mailbox|recipient|address|account|addressee|alias)\b[^.;]{0,30}\b(?:does not|doesn't|did not) exist|\b(?:user|mailbox|recipient|address|account|addressee)\b[^.;]{0,25}\b(?:not found|unknown|inactive|disabled|deactivated|unallocated|not valid|no longer (?:valid|active|exists?)|not known|suspended|closed|expired|invalid)\b|\b(?:invalid|unknown|inactive|disabled|illegal|nonexistent|non-existent|deactivated)[ /]{1,3}(?:\w{1,30}[ /]{1,3})?(?:recipient|mailbox|user|address|alias|account)s?\b|\bnot our customer\b|\bmailbox not found\b|\bunrouteable address\b|\brecipient (?:rejected|unavailable|not found)|\baddressee unknown|\bdoesn't have an? [\w.-]{1,60} account|\bcould not be found|\bmisspelled\b|\bdue to inactivity\b|\bno mailbox here\b|\bnot a (?:known|valid) (?:user|recipient|mailbox)|\bhas been disabled\b|\binactive\b|\bno longer valid\b|\bbanned recipient\b|\bno mail-enabled subscriptions?|\bhosted tenant\b/i,
     category: 'recipient_unknown',
     weight: 85,
   },
@@ -471,6 +508,15 @@ export const TEXT_RULES: readonly TextRule[] = [
       /\bmail ?box (?:is )?(?:temporarily )?(?:busy|locked|in use)|\bmail ?box\b.{0,20}\b(?:locked|busy)\b|\b(?:user|recipient|folder) (?:is )?busy\b|\bmailbox temporarily unavailable|\block(?:ing)? (?:failure|error)\b|\bmailbox\.lock\b|\btemporary locked\b/i,
     category: 'mailbox_busy',
     weight: 86,
+  },
+  // A 4xx "temporarily disabled": the address exists and will come back (mox's disabled domain).
+  {
+    name: 'recipient or domain temporarily disabled',
+    keys: ['temporarily'],
+    pattern: /\btemporarily (?:disabled|deactivated|suspended|blocked)\b/i,
+    category: 'other_transient',
+    weight: 89,
+    classes: [4],
   },
   {
     name: 'recipient temporarily unavailable, no reason',
@@ -515,7 +561,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'too many connections or messages per connection',
     keys: ['too', 'max', 'maximum', 'thread', 'concurrent', 'messages', 'message', 'connection', 'frequency'],
     pattern:
-      /\btoo many (?:\w+ ){0,2}(?:connections|sessions|connects)\b|\b(?:max|maximum) (?:number of )?(?:messages?|mails?) per (?:connection|session)\b|\bmessages? per connection\b|\bthread limit\b|\b(?:maximum|max) (?:number of )?concurrent\b|\bconcurrent connections?\b(?: per| limit| from|.{0,40}\bexceeded)|\bconnection (?:rate|frequency) (?:limit|limited)|\bfrequency limited\b/i,
+      /\btoo many (?:\w{1,30} ){0,2}(?:connections|sessions|connects)\b|\b(?:max|maximum) (?:number of )?(?:messages?|mails?) per (?:connection|session)\b|\bmessages? per connection\b|\bthread limit\b|\b(?:maximum|max) (?:number of )?concurrent\b|\bconcurrent connections?\b(?: per| limit| from|.{0,40}\bexceeded)|\bconnection (?:rate|frequency) (?:limit|limited)|\bfrequency limited\b|\btoo many (?:recipient|rcpt|delivery|connection) attempts\b/i,
     category: 'rate_limit',
     weight: 88,
   },
@@ -567,7 +613,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'received',
     ],
     pattern:
-      /\brate[ -]?limit|\bratelimit|\bthrottl|\btoo many (?:\w+ ){0,2}(?:connections|sessions|messages|mails?|e-?mails|recipients|rcpts?|recent|connects|requests|deliveries|transactions|hosts)\b|\bsent (?:too|to) many\b|\btoo much (?:mail|e-?mail|traffic)\b|\bsender rate\b|\bover ?limit\b|\btoo (?:fast|quickly|frequent(?:ly)?)\b|\bat a rate that\b|\b(?:maximum|max) (?:sending|connection|message) rate|\bsending rate\b|\bfrequency limit|\bexceed(?:ed|s)? the (?:max|maximum) number|\b(?:hourly|daily|peak|sending|relay|message|connection|recipient|session) (?:\w+ ){0,2}limits? (?:exceeded|reached|hit)|\blimit (?:exceeded|reached) for (?:customer|user|sender|domain|ip)|\bplease (?:try again )?slower|\blimits? (?:for|on) (?:how many|the number of)|\b(?:messages|e-?mails|mails|recipients|connections) (?:\w+ ){0,3}per (?:hour|day|minute|second)\b|\bslow down\b|\bdenial of service\b|\bDoS\b|\btry again later, closing connection|\bper-domain connection limit|\bexcessive (?:volume|rate|traffic)\b|\bhas exceeded (?:their|its|the|permitted)? ?(?:permitted )?limits?\b|\bexceeded (?:their|its) limit\b|\breceived too much\b/i,
+      /\brate[ -]?limit|\bratelimit|\bthrottl|\btoo many (?:\w{1,30} ){0,2}(?:connections|sessions|messages|mails?|e-?mails|recipients|rcpts?|recent|connects|requests|deliveries|transactions|hosts)\b|\bsent (?:too|to) many\b|\btoo much (?:mail|e-?mail|traffic)\b|\bsender rate\b|\bover ?limit\b|\btoo (?:fast|quickly|frequent(?:ly)?)\b|\bat a rate that\b|\b(?:maximum|max) (?:sending|connection|message) rate|\bsending rate\b|\bfrequency limit|\bexceed(?:ed|s)? the (?:max|maximum) number|\b(?:hourly|daily|peak|sending|relay|message|connection|recipient|session) (?:\w{1,30} ){0,2}limits? (?:exceeded|reached|hit)|\blimit (?:exceeded|reached) for (?:customer|user|sender|domain|ip)|\bplease (?:try again )?slower|\blimits? (?:for|on) (?:how many|the number of)|\b(?:messages|emails|e-mails|mails|recipients|connections) (?:\w{1,30} ){0,3}per (?:hour|day|minute|second)\b|\bslow down\b|\bdenial of service\b|\bDoS\b|\btry again later, closing connection|\bper-domain connection limit|\bexcessive (?:volume|rate|traffic)\b|\bhas exceeded (?:their|its|the|permitted)? ?(?:permitted )?limits?\b|\bexceeded (?:their|its) limit\b|\breceived too much\b/i,
     category: 'rate_limit',
     weight: 83,
   },
@@ -625,7 +671,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'requests',
     ],
     pattern:
-      /\bconnection\b[^.;]{0,30}\b(?:timed? ?out|timeout|reset|closed|lost|dropped|expired|aborted|broken|failed|interrupted|refused by)\b|\b(?:timed? ?out|timeout|reset by peer|closed abruptly)\b[^.;]{0,30}\bconnection\b|\b(?:can'?t|cannot|could ?n[o']t|unable to|wasn'?t able to|failed to) (?:\w+ ){0,2}(?:connect|establish|contact)\b|\blost connection\b|\bbroken pipe\b|\bno route to host\b|\bnetwork (?:is )?unreachable\b|\bhost unreachable\b|\breset by peer\b|\btry reconnecting\b|\btls (?:handshake|negotiation) failed|\bdid not accept our requests? to connect\b|\bconnection refused\b/i,
+      /\bconnection\b[^.;]{0,30}\b(?:timed? ?out|timeout|reset|closed|lost|dropped|expired|aborted|broken|failed|interrupted|refused by)\b|\b(?:timed? ?out|timeout|reset by peer|closed abruptly)\b[^.;]{0,30}\bconnection\b|\b(?:can'?t|cannot|could ?n[o']t|unable to|wasn'?t able to|failed to) (?:\w{1,30} ){0,2}(?:connect|establish|contact)\b|\blost connection\b|\bbroken pipe\b|\bno route to host\b|\bnetwork (?:is )?unreachable\b|\bhost unreachable\b|\breset by peer\b|\btry reconnecting\b|\btls (?:handshake|negotiation) failed|\bdid not accept our requests? to connect\b|\bconnection refused\b/i,
     category: 'connection',
     weight: 80,
   },
@@ -656,6 +702,35 @@ export const TEXT_RULES: readonly TextRule[] = [
       /\b(?:blank|empty|missing|invalid|multiple) from:? (?:header|address)|\bas a from:? address|\bfrom:? (?:header|domain) (?:is|missing|not)\b|\baddresses in (?:the )?from:?|\bduplicate (?:header|subject|from)|\bmultiple (?:subject|from|date|message-id) headers?\b|\bduplicate headers?\b|\bnumber of attachments\b/i,
     category: 'content_rejected',
     weight: 91,
+  },
+  {
+    name: 'attachment, archive or file type refused',
+    keys: [
+      'message',
+      'mail',
+      'email',
+      'disallowed',
+      'prohibited',
+      'forbidden',
+      'banned',
+      'unacceptable',
+      'dangerous',
+      'encrypted',
+      'nested',
+      'password',
+    ],
+    pattern:
+      /\b(?:message|mail|email|e-mail) contains (?:an? )?(?:nested|encrypted|disallowed|unacceptable|prohibited|forbidden|banned|blocked|dangerous|executable|password[- ]protected)\b|\b(?:disallowed|prohibited|forbidden|banned|unacceptable|dangerous) (?:file|attachment|extension|content type|archive)s?\b|\b(?:encrypted|nested|password[- ]protected) (?:archive|attachment|zip)s?\b/i,
+    category: 'content_rejected',
+    weight: 80,
+  },
+  // A bounce judged backscatter (a DSN for mail the receiver never sent): the message is refused.
+  {
+    name: 'invalid bounce (backscatter)',
+    keys: ['invalid', 'backscatter', 'bounce'],
+    pattern: /\binvalid bounce\b|\bbackscatter\b|\bbounce with (?:non-empty|invalid)\b/i,
+    category: 'content_rejected',
+    weight: 90,
   },
   {
     name: 'message judged spam or malicious',
@@ -746,11 +821,40 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'other_permanent',
     weight: 88,
   },
+  // The HELO argument itself called malformed: above the generic "malformed" of the content rules.
+  {
+    name: 'HELO argument called malformed',
+    keys: ['helo', 'ehlo'],
+    pattern: /\b(?:helo|ehlo) (?:host ?name |host |name |argument )?(?:is )?(?:invalid|malformed)\b/i,
+    category: 'other_permanent',
+    weight: 76,
+  },
+  // Below the policy rules: "Access denied - Invalid HELO name" states a refusal by policy.
+  {
+    name: 'invalid HELO',
+    keys: ['invalid'],
+    pattern: /\binvalid (?:helo|ehlo)\b|\binvalid address format in (?:helo|ehlo)\b/i,
+    category: 'other_permanent',
+    weight: 70,
+  },
   {
     name: 'address or hostname not fully qualified, or malformed',
-    keys: ['need', 'fully', 'invalid', 'single', 'x', 'helo'],
+    keys: [
+      'need',
+      'fully',
+      'invalid',
+      'single',
+      'x',
+      'helo',
+      'sender',
+      'recipient',
+      'destination',
+      'envelope',
+      'malformed',
+      'address',
+    ],
     pattern:
-      /\bneed fully[- ]qualified\b|\bfully[- ]qualified (?:address|hostname|domain) (?:required|needed)|\binvalid (?:ip )?address\b(?! syntax)|\bsingle label domains?\b|\bx\.400\b|\bhelo command rejected: invalid\b/i,
+      /\bneed fully[- ]qualified\b|\bfully[- ]qualified (?:address|hostname|domain) (?:required|needed)|\binvalid (?:ip )?address\b(?! syntax)|\bsingle label domains?\b|\bx\.400\b|\bhelo command rejected: invalid\b|\b(?:sender|recipient|destination|envelope) address (?:is )?(?:malformed|too long)\b|\bmalformed (?:sender|recipient|destination|envelope) (?:address|domain)\b|\baddress must contain a domain\b/i,
     category: 'other_permanent',
     weight: 89,
   },
@@ -771,7 +875,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'max',
     ],
     pattern:
-      /\bmessage (?:size|length)\b|\bsize (?:limit|exceeds|exceeded)|\btoo (?:big|large|long)\b|\bexceeds? (?:\w+ ){0,3}size|\bexceeded (?:\w+ ){0,3}size|\bsizelimit\b|\brecipsizelimit\b|\bmaximum (?:message |email )?size\b|\bheader (?:value|size)\b|\bexceeds \w+'s limit\b|\bline limit exceeded\b|\bmax message size\b/i,
+      /\bmessage (?:size|length)\b|\bsize (?:limit|exceeds|exceeded)|\btoo (?:big|large|long)\b|\bexceeds? (?:\w{1,30} ){0,3}size|\bexceeded (?:\w{1,30} ){0,3}size|\bsizelimit\b|\brecipsizelimit\b|\bmaximum (?:message |email )?size\b|\bheader (?:value|size)\b|\bexceeds \w+'s limit\b|\bline limit exceeded\b|\bmax message size\b/i,
     category: 'other_permanent',
     weight: 80,
   },
@@ -853,6 +957,16 @@ export const TEXT_RULES: readonly TextRule[] = [
     pattern: /\bis an open relay\b/i,
     category: 'policy_reputation',
     weight: 84,
+  },
+  // The receiver's own access list, in words that name no list (guide rule 4): "You are not welcome
+  // here", "That sender cannot send mail here", a site that takes no bounces.
+  {
+    name: "refused by the receiver's own access rules",
+    keys: ['not', 'is', 'are', 'cannot', 'bounce', 'bounces', 'dsn', 'dsns', 'null', 'does', 'dynamic'],
+    pattern:
+      /\bnot welcome\b|\b(?:is|are) not (?:accepted|allowed|permitted) (?:here|from your)\b|\bcannot send (?:mail|email|e-mail|messages?) here\b|\bnot (?:allowed|permitted) (?:here|to connect)\b|\bnot who you say\b|\b(?:bounces?|dsns?|null senders?) (?:are )?not (?:accepted|allowed|welcome)\b|\bdoes not accept (?:bounces|dsns?|bounce messages)\b|\bis dynamic\b/i,
+    category: 'policy_reputation',
+    weight: 81,
   },
   {
     name: 'not allowed or not authorised to send',
@@ -994,3 +1108,11 @@ export const GREYLISTING_CODE = { basics: [450, 451], enhanced: '4.2.0', weight:
  */
 export const GAVE_UP_PATTERN =
   /\bnot going to try again\b|\b(?:message|mail|queue) (?:has )?expired\b|\bin the queue too long\b|\bgiving up\b|\bretry (?:timeout|time) exceeded\b|\bretrying will not succeed\b/i;
+
+/**
+ * A codeless reply that says how long its refusal lasts (guide, "transient": a reply without a
+ * code takes its category's usual value unless the text says otherwise): "SPF Temporary Error",
+ * "temporarily rejected" make it transient, "permanently rejected" final.
+ */
+export const SAYS_TEMPORARY_PATTERN = /\btemp\.(?= |$)|\btemporar(?:y|ily)\b/i;
+export const SAYS_PERMANENT_PATTERN = /\bpermanent(?:ly)?\b/i;
