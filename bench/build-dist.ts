@@ -1,4 +1,4 @@
-/** Build the dist of core, the four adapters, the sandbox and otel: what users run, and what some benchmarks measure. */
+/** Build the dist of core, the five SDK adapters, the sandbox and otel: what users run, and what some benchmarks measure. */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export function buildDist(label: string): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc', { paths: [ROOT] });
-  for (const name of ['core', 'sendgrid', 'ses', 'mailgun', 'postmark', 'sandbox', 'otel']) {
+  for (const name of ['core', 'sendgrid', 'ses', 'mailgun', 'postmark', 'resend', 'sandbox', 'otel']) {
     try {
       execFileSync(process.execPath, [tsc, '-p', `packages/${name}/tsconfig.build.json`], {
         cwd: ROOT,

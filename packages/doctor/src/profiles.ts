@@ -56,6 +56,16 @@ export const PROFILES: Readonly<Record<DoctorProviderKind, ProviderProfile>> = {
     defaultReturnPath: (domain) => `pm-bounces.${domain}`,
     docs: 'https://postmarkapp.com/support/article/910-adding-a-custom-return-path-domain',
   },
+  resend: {
+    // Resend sends through Amazon SES: its SPF record is an include of SES's at the Return-Path.
+    spfInclude: 'amazonses.com',
+    // A TXT key at `resend._domainkey`; the API names the records of a domain.
+    defaultSelectors: ['resend'],
+    allSelectors: false,
+    returnPathMxSuffix: 'amazonses.com',
+    defaultReturnPath: (domain) => `send.${domain}`,
+    docs: 'https://resend.com/docs/dashboard/domains/introduction',
+  },
   smtp: {
     defaultSelectors: [],
     allSelectors: false,

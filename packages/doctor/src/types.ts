@@ -1,12 +1,13 @@
 import type { DnsLookup } from './dns.js';
 
 /** The providers the doctor knows the records of. */
-export type DoctorProviderKind = 'sendgrid' | 'ses' | 'mailgun' | 'postmark' | 'smtp';
+export type DoctorProviderKind = 'sendgrid' | 'ses' | 'mailgun' | 'postmark' | 'resend' | 'smtp';
 export const DOCTOR_PROVIDER_KINDS: readonly DoctorProviderKind[] = [
   'sendgrid',
   'ses',
   'mailgun',
   'postmark',
+  'resend',
   'smtp',
 ];
 
@@ -25,6 +26,8 @@ export interface DoctorCredentials {
   readonly mailgun?: { readonly apiKey: string };
   /** Postmark *account* token (domains and sender signatures are account-level). Env: POSTMARK_ACCOUNT_TOKEN. */
   readonly postmark?: { readonly accountToken: string };
+  /** Resend API key (full access: domains are read with it). Env: RESEND_API_KEY. */
+  readonly resend?: { readonly apiKey: string };
 }
 
 /** One provider of the chain, with what the doctor cannot learn by itself. */
@@ -38,7 +41,7 @@ export interface DoctorProvider {
    * reports, else the documented defaults (SendGrid `s1`, `s2`; Mailgun's usual selectors).
    */
   readonly dkimSelectors?: readonly string[];
-  /** The Return-Path (bounce, MAIL FROM) domain. Default: the API's, else Postmark `pm-bounces.<domain>`, Mailgun and SMTP the sending domain. */
+  /** The Return-Path (bounce, MAIL FROM) domain. Default: the API's, else Postmark `pm-bounces.<domain>`, Resend `send.<domain>`, Mailgun and SMTP the sending domain. */
   readonly returnPathDomain?: string;
   /** Mailgun: the domain registered at Mailgun (`mg.example.com`). Default: the checked domain. */
   readonly sendingDomain?: string;

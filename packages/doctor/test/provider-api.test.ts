@@ -107,6 +107,80 @@ describe.skipIf(unavailable !== undefined)(
       expect(JSON.stringify(report)).not.toContain('key-wrong-0123456789');
     });
 
+    it('Resend: its domains API, paged through the SDK, names the DKIM key and the Return-Path, which DNS confirms', async () => {
+      // 150 other domains first, so finding it takes a second page (`after` the first page's last id).
+      const others = Array.from({ length: 150 }, (_, index) => ({ name: `other${index}.test` }));
+      const resendSandbox = await startSandbox({
+        domains: [
+          ...others,
+          { name: 'resend.test', providers: { resend: 'verified' } },
+          { name: 'missing.test', providers: { resend: 'pending' } },
+        ],
+      });
+      const resendOptions = (apiKey: string): CheckDomainOptions => ({
+        resolver: server.address,
+        providers: [{ kind: 'resend', endpoint: resendSandbox.endpoints.resend }],
+        credentials: { resend: { apiKey } },
+      });
+      try {
+        const good = await checkDomain('resend.test', resendOptions(resendSandbox.credentials.resend.apiKey));
+        expect(good.providers.map((provider) => [provider.id, provider.verdict])).toEqual([
+          ['resend', 'ready'],
+        ]);
+        expect(check(good, 'resend', 'verified')?.summary).toBe(
+          'resend: domain resend.test verified (region us-east-1)',
+        );
+        expect(check(good, 'resend', 'dkim')).toMatchObject({
+          status: 'pass',
+          records: ['resend._domainkey.resend.test'],
+        });
+        // The API's relative record name `send`, qualified, and its MX at SES.
+        expect(check(good, 'resend', 'return-path')).toMatchObject({ status: 'pass' });
+        expect(check(good, 'resend', 'return-path')?.summary).toContain('send.resend.test');
+        expect(check(good, 'resend', 'spf-authorized')).toMatchObject({ status: 'pass' });
+
+        // Added but not verified: not ready, saying which records are pending.
+        const pending = await checkDomain(
+          'missing.test',
+          resendOptions(resendSandbox.credentials.resend.apiKey),
+        );
+        const verified = check(pending, 'resend', 'verified')!;
+        expect(verified.status).toBe('fail');
+        expect(verified.summary).toContain(
+          'domain missing.test is pending: SPF MX at send.missing.test pending',
+        );
+        expect(pending.providers[0]!.verdict).toBe('not-ready');
+
+        // Unknown to the account, after reading every page.
+        const unknown = await checkDomain(
+          'strict.test',
+          resendOptions(resendSandbox.credentials.resend.apiKey),
+        );
+        expect(check(unknown, 'resend', 'verified')?.summary).toContain(
+          'strict.test is not a domain of this Resend account',
+        );
+
+        // A wrong key: the check fails naming Resend's answer, never the key.
+        const wrong = await checkDomain('resend.test', resendOptions('re_wrong_0123456789'));
+        const failed = check(wrong, 'resend', 'verified')!;
+        expect(failed.status).toBe('fail');
+        expect(failed.summary).toContain(
+          'resend: its API could not be asked: Resend answered invalid_api_key',
+        );
+        expect(JSON.stringify(wrong)).not.toContain('re_wrong_0123456789');
+
+        // The key from the environment, as RESEND_API_KEY.
+        const fromEnv = await checkDomain('resend.test', {
+          resolver: server.address,
+          providers: [{ kind: 'resend', endpoint: resendSandbox.endpoints.resend }],
+          env: { RESEND_API_KEY: resendSandbox.credentials.resend.apiKey },
+        });
+        expect(check(fromEnv, 'resend', 'verified')).toMatchObject({ status: 'pass' });
+      } finally {
+        await resendSandbox.close();
+      }
+    });
+
     it('a Postmark sender signature without a domain: verified for that address only', async () => {
       const signatures = await startSandbox({
         domains: [{ name: 'good.test', providers: {}, postmarkSenderSignatures: ['billing@good.test'] }],

@@ -44,8 +44,22 @@ function goodDomain(dmarc = 'v=DMARC1; p=reject; rua=mailto:dmarc@good.test'): s
 /** Eleven nested includes: one more DNS lookup than SPF allows. */
 const CHAIN = Array.from({ length: 11 }, (_, index) => `l${index}.lookups.test`);
 
+/** A domain set up for Resend alone, as its domains API lists the records (docs/doctor.md#records). */
+function resendDomain(): string[] {
+  return [
+    '@ MX 10 mx1',
+    'mx1 A 127.0.0.1',
+    '_dmarc TXT "v=DMARC1; p=reject"',
+    // The Return-Path subdomain `send`: an MX to SES's feedback host and SPF including SES.
+    'send MX 10 feedback-smtp.us-east-1.amazonses.com.',
+    'send TXT "v=spf1 include:amazonses.com ~all"',
+    `resend._domainkey TXT "p=${KEY}"`,
+  ];
+}
+
 export const ZONES: Zones = {
   'good.test': goodDomain(),
+  'resend.test': resendDomain(),
   // Nothing but an MX: no SPF, no DKIM, no DMARC.
   'missing.test': ['@ MX 10 mx1', 'mx1 A 127.0.0.1'],
   // Keys present, but pointing at someone else's account: SendGrid's CNAMEs and SES's tokens.

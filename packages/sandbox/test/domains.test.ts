@@ -48,6 +48,36 @@ describe('sandbox domain and identity APIs: refusals in each provider format', (
     expect([missing.status, ((await missing.json()) as { ErrorCode: number }).ErrorCode]).toEqual([422, 510]);
   });
 
+  it('Resend: no key 401, a wrong key 403, a bad limit 422, an unknown id 404, each as {statusCode, name, message}', async () => {
+    const base = sandbox.endpoints.resend.replace(/\/$/, '');
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    const missing = await fetch(`${base}/domains`);
+    expect([missing.status, await missing.json()]).toEqual([
+      401,
+      { statusCode: 401, name: 'missing_api_key', message: expect.any(String) },
+    ]);
+    const wrong = await fetch(`${base}/domains`, { headers: bearer('re_wrong') });
+    expect([wrong.status, ((await wrong.json()) as { name: string }).name]).toEqual([403, 'invalid_api_key']);
+    const key = bearer(sandbox.credentials.resend.apiKey);
+    const tooMany = await fetch(`${base}/domains?limit=101`, { headers: key });
+    expect([tooMany.status, ((await tooMany.json()) as { name: string }).name]).toEqual([
+      422,
+      'validation_error',
+    ]);
+    const listed = (await (await fetch(`${base}/domains`, { headers: key })).json()) as {
+      object: string;
+      has_more: boolean;
+      data: { id: string; name: string; status: string }[];
+    };
+    expect(listed).toMatchObject({
+      object: 'list',
+      has_more: false,
+      data: [{ name: 'example.com', status: 'verified' }],
+    });
+    const unknown = await fetch(`${base}/domains/no-such-id`, { headers: key });
+    expect([unknown.status, ((await unknown.json()) as { name: string }).name]).toEqual([404, 'not_found']);
+  });
+
   it('SES: an unsigned request is refused before any identity is looked up', async () => {
     const refused = await fetch(`${sandbox.endpoints.ses}/v2/email/identities/example.com`);
     expect(refused.status).toBe(403);

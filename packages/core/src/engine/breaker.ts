@@ -1,5 +1,10 @@
 import { OUTAGE_CODES, type FailureCode } from '../failures.js';
+import type { Provider } from '../provider.js';
+import { storeKeys } from '../store/keys.js';
+import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
+import type { MailerEmitter } from './events.js';
+import type { ResolvedBreaker } from './options.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -105,4 +110,49 @@ export class CircuitBreaker {
     this.shared?.open(this.openUntil).catch(() => undefined);
     this.listener.open(code, this.openUntil);
   }
+}
+
+/**
+ * One breaker per provider (none with `breaker: false`), reporting through the mailer's events;
+ * open circuits are shared through `sharedStore`, a store the user passed (such as Redis).
+ */
+export function circuitBreakers(
+  providers: readonly Provider[],
+  setting: ResolvedBreaker | false,
+  clock: Clock,
+  emitter: MailerEmitter,
+  sharedStore: Store | undefined,
+): Map<string, CircuitBreaker> {
+  const breakers = new Map<string, CircuitBreaker>();
+  if (setting === false) return breakers;
+  const { failureThreshold, cooldownMs } = setting;
+  for (const provider of providers) {
+    breakers.set(
+      provider.id,
+      new CircuitBreaker(
+        failureThreshold,
+        cooldownMs,
+        clock,
+        {
+          open: (code, until) => emitter.emit('circuit-open', { provider: provider.id, code, until }),
+          close: () => emitter.emit('circuit-close', { provider: provider.id }),
+        },
+        sharedStore ? sharedCircuit(sharedStore, provider.id, clock) : undefined,
+      ),
+    );
+  }
+  return breakers;
+}
+
+/** Share open circuits through a store the user passed (a shared one, such as Redis). */
+function sharedCircuit(store: Store, provider: string, clock: { now(): number }): SharedCircuit {
+  const key = storeKeys.breaker(provider);
+  return {
+    async openUntil() {
+      const value = await store.get(key);
+      return value === undefined ? undefined : Number(value);
+    },
+    open: (until) => store.set(key, String(until), Math.max(1, until - clock.now())),
+    close: () => store.delete(key),
+  };
 }

@@ -7,11 +7,11 @@
 import { SendError } from '../errors.js';
 import type { FailureAction, FailureCode, ProviderFailure } from '../failures.js';
 import { allRecipients, type NormalizedMessage } from '../message/types.js';
-import type { Provider } from '../provider.js';
+import type { Provider, ProviderSendResult } from '../provider.js';
 import type { SendAttempt, SendResult, SuppressedRecipient } from '../send-result.js';
 import type { Screen } from '../suppression/screen.js';
 import type { Clock } from '../time.js';
-import { attemptSend } from './attempt.js';
+import { acceptedAttempt, callProvider, failedAttempt, failureOf } from './attempt.js';
 import type { CircuitBreaker } from './breaker.js';
 import type { MailerEmitter } from './events.js';
 import { exceededLimit } from './limits.js';
@@ -43,6 +43,8 @@ export type Deliver = (
   options: Omit<SendOptions, 'providers'>,
   recipients?: readonly string[],
 ) => Promise<SendResult>;
+
+type Writable<T> = { -readonly [Key in keyof T]: T[Key] };
 
 /** Thrown inside the loop to end the send; turned into a SendError (and a `failed` event) once. */
 class Stop {
@@ -82,6 +84,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
     /** One provider, retried as `nextStep` says: the acceptance, or its last failure (undefined: skipped). */
     async function tryProvider(provider: Provider): Promise<SendResult | ProviderFailure | undefined> {
       const breaker = breakers.get(provider.id);
+      const bucket = buckets.get(provider.id);
       let lastFailure: ProviderFailure | undefined;
       for (let attempt = 1; ; attempt++) {
         checkStopped();
@@ -98,28 +101,40 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
           });
           return lastFailure;
         }
-        await waitForRateLimit(provider);
-        const outcome = await attemptSend(provider, message, attempt, stop, clock, targets);
-        attempts.push(outcome.record);
-        if ('accepted' in outcome) {
+        if (bucket) await waitForRateLimit(bucket, provider);
+        // The attempt (attempt.ts), awaited here: no promise layer of its own around the call.
+        const startedAt = clock.now();
+        let accepted: ProviderSendResult | undefined;
+        let failure: ProviderFailure | undefined;
+        try {
+          accepted = await callProvider(provider, message, attempt, stop.signal, targets);
+        } catch (error) {
+          failure = failureOf(provider, error, stop);
+        }
+        if (failure === undefined) {
+          const record = acceptedAttempt(provider, attempt, startedAt, clock.now());
+          attempts.push(record);
           if (emitter.has('attempt'))
-            emitter.emit('attempt', { ...outcome.record, id: message.id, messageId: message.messageId });
+            emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
           breaker?.onSuccess();
-          const rejected = rejectionsOf(outcome.accepted, message, targets);
-          return {
+          const rejected = rejectionsOf(accepted as ProviderSendResult, message, targets);
+          const result: Writable<SendResult> = {
             id: message.id,
             messageId: message.messageId,
             provider: provider.id,
-            providerMessageId: outcome.accepted.providerMessageId,
+            providerMessageId: (accepted as ProviderSendResult).providerMessageId,
             attempts,
             possibleDuplicate: attempts.some((entry) => entry.outcome === 'unknown'),
-            ...(suppressed ? { suppressed: [...suppressed.values()] } : {}),
-            ...(rejected ? { rejected } : {}),
           };
+          // Set, not spread: an object spread on every send for fields most sends lack.
+          if (suppressed) result.suppressed = [...suppressed.values()];
+          if (rejected) result.rejected = rejected;
+          return result;
         }
-        const { failure } = outcome;
+        const record = failedAttempt(provider, attempt, failure, startedAt, clock.now());
+        attempts.push(record);
         lastFailure = failure;
-        emitter.emit('attempt', { ...outcome.record, id: message.id, messageId: message.messageId });
+        emitter.emit('attempt', { ...record, id: message.id, messageId: message.messageId });
         checkStopped();
         const step = nextStep(failure, attempt, policy());
         breaker?.onFailure(failure.code, step.type === 'failover' && step.openCircuit);
@@ -159,9 +174,7 @@ export function createDeliver(dependencies: DeliveryDependencies): Deliver {
       return { ...dependencies, now: clock.now(), deadlineAt, random: () => clock.random() };
     }
 
-    async function waitForRateLimit(provider: Provider): Promise<void> {
-      const bucket = buckets.get(provider.id);
-      if (!bucket) return;
+    async function waitForRateLimit(bucket: RateLimiter, provider: Provider): Promise<void> {
       const waitFrom = emitter.has('rate-limit-wait') ? clock.now() : undefined;
       try {
         await bucket.acquire(stop.waits);

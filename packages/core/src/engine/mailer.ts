@@ -1,45 +1,34 @@
-import { lazy } from '../adapter-kit.js';
-import { MailoverError, ValidationError } from '../errors.js';
-import { numberOption } from '../config/check.js';
 import type { GreylistPolicy } from '../greylisting/detector.js';
-import { GreylistGuard, type RouteReason } from '../greylisting/guard.js';
-import { MxHosts } from '../greylisting/mx-hosts.js';
-import type { NormalizeOptions, normalizeMessage } from '../message/normalize.js';
-import { allRecipients, type MessageInput, type NormalizedMessage } from '../message/types.js';
+import type { NormalizeOptions } from '../message/normalize.js';
+import type { MessageInput } from '../message/types.js';
 import type { Provider } from '../provider.js';
 import { memoryStore } from '../store/memory-store.js';
 import { type Scheduler, timerScheduler } from '../store/scheduler.js';
-import { suppressionScope } from '../suppression/address.js';
-import { createSuppressions, type Suppressions } from '../suppression/api.js';
-import { learnFrom } from '../suppression/learn.js';
-import { SuppressionList } from '../suppression/list.js';
-import type { SuppressionTarget } from '../suppression/sync.js';
-import { createScreen } from '../suppression/screen.js';
-import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
+import { createSuppressions, type Suppressions } from '../suppression/api.js';
 import { systemClock } from '../time.js';
-import { createWebhookEndpoint, type WebhookEndpoint } from '../webhooks/handler.js';
-import { memoryQueue } from '../queue/memory-queue.js';
+import type { WebhookEndpoint } from '../webhooks/handler.js';
+import type { MailoverError } from '../errors.js';
 import type { Queue, QueueStats } from '../queue/queue.js';
-import { type EnqueueTracer, EnqueueTracers } from '../queue/trace-carrier.js';
-import {
-  createQueueRunner,
-  type EnqueueOptions,
-  type EnqueueResult,
-  type WorkerOptions,
-} from './queue-runner.js';
-import type { Status } from './queue-status.js';
-import { CircuitBreaker, type SharedCircuit } from './breaker.js';
+import type { EnqueueTracer } from '../queue/trace-carrier.js';
+import type { SuppressionTarget } from '../suppression/sync.js';
+import type { MailerBase } from './base.js';
+import { circuitBreakers } from './breaker.js';
 import { createDeliver } from './deliver.js';
-import { deadlineOf, IDEMPOTENCY_LEASE_MS, Idempotency, withIdempotencyKey } from './idempotency.js';
+import { createDispatch } from './dispatch.js';
+import { MailerEmitter, type MailerEventName, type MailerListener } from './events.js';
 import { createIngest } from './ingest.js';
-import { rejectionEvents } from './rejected.js';
 import { resolveMailerOptions } from './options.js';
-import { MailerEmitter, type MailerEventName, type MailerEvents, type MailerListener } from './events.js';
-import { type RateLimiter, SharedTokenBucket, TokenBucket } from './rate-limiter.js';
-import { orderProviders } from './strategy.js';
-import { type HistoryEntry, Tracker } from './tracking.js';
+import { wireQueue } from './queue-wiring.js';
+import type { EnqueueOptions, EnqueueResult, WorkerOptions } from './queue-runner.js';
+import type { Status } from './queue-status.js';
+import { rateLimitBuckets } from './rate-limiter.js';
+import { createRouting, greylistGuard } from './routing.js';
+import { createSend, sendMany } from './send.js';
+import { wireSuppression } from './suppression-wiring.js';
+import { Tracker } from './tracking.js';
 import type { MailerOptions, SendManyOptions, SendOptions, SendResult } from './types.js';
+import { webhookEndpoint } from './webhook-endpoint.js';
 
 /** One entry of `sendMany`'s answer, in the order of the input. */
 export type SendManyOutcome =
@@ -124,300 +113,55 @@ export interface Mailer {
 }
 
 /**
- * The validator (and zod with it) loads on the first send, not when `@mailover/core` is imported:
- * a cold start that never sends, or sends later, does not pay for it up front.
+ * Build a mailer. Providers are tried in the order given (see `strategy`). Each part is built by
+ * its own module from the same base (docs/architecture.md, "Inside createMailer").
  */
-const loadNormalizer = lazy(() => import('../message/normalize.js'));
-let normalize: typeof normalizeMessage | undefined;
-
-/** Build a mailer. Providers are tried in the order given (see `strategy`). */
-
 export function createMailer(options: CreateMailerOptions): Mailer {
   const resolved = resolveMailerOptions(options);
-  const { providers: byId, retentionMs } = resolved;
   const clock = options.clock ?? systemClock;
-  const emitter = new MailerEmitter();
-  const store = options.store ?? memoryStore({ clock });
-  const scheduler = options.scheduler ?? timerScheduler(clock);
-  const strategyState = { roundRobin: 0 };
-  const suppressionOn = options.suppression !== false;
-  const suppressionList = new SuppressionList(store, clock, {
-    softBounceMs: numberOption(
-      'createMailer',
-      'suppression.softBounceMs',
-      options.suppression ? options.suppression.softBounceMs : undefined,
-      3 * 24 * 3600 * 1000,
-      { min: 0 },
-    ),
-    ...(options.suppression && options.suppression.pushOnLearn !== undefined
-      ? { pushOnLearn: options.suppression.pushOnLearn }
-      : {}),
-  });
-
-  const breakers = new Map<string, CircuitBreaker>();
-  if (resolved.breaker !== false) {
-    const { failureThreshold, cooldownMs } = resolved.breaker;
-    for (const provider of options.providers) {
-      breakers.set(
-        provider.id,
-        new CircuitBreaker(
-          failureThreshold,
-          cooldownMs,
-          clock,
-          {
-            open: (code, until) => emitter.emit('circuit-open', { provider: provider.id, code, until }),
-            close: () => emitter.emit('circuit-close', { provider: provider.id }),
-          },
-          options.store ? sharedCircuit(options.store, provider.id, clock) : undefined,
-        ),
-      );
-    }
-  }
-  const buckets = new Map<string, RateLimiter>();
-  const reserve = store.reserveToken?.bind(store);
-  for (const [id, { perSecond, burst }] of resolved.rateLimits) {
-    buckets.set(
-      id,
-      reserve
-        ? new SharedTokenBucket(storeKeys.rateLimit(id), perSecond, burst, reserve, clock)
-        : new TokenBucket(perSecond, burst, clock),
-    );
-  }
-
+  const base: MailerBase = {
+    options,
+    resolved,
+    clock,
+    emitter: new MailerEmitter(),
+    store: options.store ?? memoryStore({ clock }),
+    scheduler: options.scheduler ?? timerScheduler(clock),
+  };
+  const { store, scheduler, emitter } = base;
+  const suppression = wireSuppression(base);
   const deliver = createDeliver({
     clock,
     emitter,
-    breakers,
-    buckets,
+    // A store the user passed may be shared (Redis): open circuits are shared through it.
+    breakers: circuitBreakers(options.providers, resolved.breaker, clock, emitter, options.store),
+    buckets: rateLimitBuckets(resolved.rateLimits, store, clock),
     actions: resolved.actions,
     onAmbiguous: resolved.onAmbiguous,
     strategy: typeof resolved.strategy === 'string' ? resolved.strategy : resolved.strategy.type,
     retry: resolved.retry,
-    screen: suppressionOn ? createScreen(store, clock) : undefined,
+    screen: suppression.screen,
   });
-
-  const tracker = new Tracker(store, clock, retentionMs);
-  const idempotency = new Idempotency({
-    store,
-    clock,
-    retentionMs,
-    leaseMs: numberOption(
-      'createMailer',
-      'idempotencyLeaseMs',
-      options.idempotencyLeaseMs,
-      IDEMPOTENCY_LEASE_MS,
-      {
-        min: 1,
-        unit: 'ms',
-      },
-    ),
-  });
-  // The queue (docs/queue.md): jobs are sent by `dispatch`, below, as send() does.
-  const queue = options.queue ?? memoryQueue(clock);
-  const worker = options.worker ?? true;
-  const enqueueTracers = new EnqueueTracers();
-  const runner = createQueueRunner(
-    {
-      queue,
-      store,
-      clock,
-      emitter,
-      idempotency,
-      retentionMs,
-      onAmbiguous: resolved.onAmbiguous,
-      dispatch,
-      tracers: enqueueTracers,
-    },
-    worker === true ? {} : worker,
-  );
-  const fixed = options.providers.filter((provider) => provider.ip === 'fixed');
-  const guard =
-    resolved.greylisting === false || fixed.length === 0
-      ? undefined
-      : new GreylistGuard({
-          store,
-          scheduler,
-          records: tracker,
-          resend: (message, providers, recipients) => deliver(message, providers, {}, recipients),
-          emit: (name, event) => emitter.emit(name, event as MailerEvents[typeof name]),
-          clock,
-          policy: resolved.greylisting,
-          providers: byId,
-          fixed,
-          retentionMs,
-          ...(resolved.greylisting.mx
-            ? {
-                mxHosts: new MxHosts(
-                  clock,
-                  resolved.greylisting.mx.timeoutMs,
-                  resolved.greylisting.mx.resolver,
-                  resolved.greylisting.mx.lookup,
-                ),
-              }
-            : {}),
-        });
-
-  /** The providers to try, in order; a promise only when greylisting's domain memory is asked. */
-  function orderFor(
-    message: NormalizedMessage,
-    sendOptions: SendOptions,
-    /** Filled with why the fixed-IP provider went first, when memory routed the message. */
-    route: { reason?: RouteReason },
-  ): readonly Provider[] | Promise<readonly Provider[]> {
-    if (sendOptions.providers) {
-      return sendOptions.providers.map((id) => {
-        const provider = byId.get(id);
-        if (!provider)
-          throw new MailoverError(`send: unknown provider '${id}' (known: ${[...byId.keys()].join(', ')})`);
-        return provider;
-      });
-    }
-    const order = orderProviders(options.providers, resolved.strategy, strategyState, () => clock.random());
-    if (!guard) return order;
-    return guard
-      .route(
-        allRecipients(message).map((address) => address.address),
-        order,
-      )
-      .then((routed) => {
-        if (routed.reason) {
-          const { domain, rule, mxHost, learnedFrom } = routed.reason;
-          emitter.emit('domain-route', {
-            id: message.id,
-            domain,
-            provider: routed.order[0]!.id,
-            rule,
-            ...(mxHost ? { mxHost } : {}),
-            ...(learnedFrom ? { learnedFrom } : {}),
-          });
-          route.reason = routed.reason;
-        }
-        return routed.order;
-      });
-  }
-
-  async function send(input: MessageInput, sendOptions: SendOptions = {}): Promise<SendResult> {
-    let message: NormalizedMessage;
-    // Awaited once, on the first send; later sends call it straight away.
-    if (!normalize) normalize = (await loadNormalizer()).normalizeMessage;
-    try {
-      message = normalize(input, options);
-    } catch (error) {
-      if (ValidationError.isInstance(error)) {
-        emitter.emit('failed', {
-          id: '',
-          messageId: '',
-          code: error.code,
-          attempts: [],
-          message: error.message,
-        });
-      }
-      throw error;
-    }
-    if (sendOptions.stream !== undefined || sendOptions.ignoreSuppressions === true) {
-      message = { ...message, suppression: suppressionOf(sendOptions) };
-    }
-    // Idempotent send (docs/idempotency.md): one provider call per key, whoever asks.
-    if (message.idempotencyKey !== undefined) {
-      return idempotency.run(message, deadlineOf(sendOptions, clock.now()), () =>
-        dispatch(message, sendOptions),
-      );
-    }
-    return dispatch(message, sendOptions);
-  }
-
-  /** Order the providers, deliver, record the acceptance. */
-  async function dispatch(message: NormalizedMessage, sendOptions: SendOptions): Promise<SendResult> {
-    const route: { reason?: RouteReason } = {};
-    const ordered = orderFor(message, sendOptions, route);
-    const order = Array.isArray(ordered) ? ordered : await ordered;
-    const result = await deliver(message, order, sendOptions);
-    const accepting = byId.get(result.provider);
-    // Keep the content only where a greylisting failover may need to re-send it.
-    const keepContent = guard !== undefined && accepting?.ip === 'rotating';
-    try {
-      const recorded = tracker.recordAccepted(
-        result.suppressed ? withoutSuppressed(message, result.suppressed) : message,
-        result.provider,
-        result.providerMessageId,
-        keepContent,
-        accepting?.eventsCarryMailoverId !== true,
-      );
-      if (recorded) await recorded;
-      if (route.reason)
-        await tracker.appendHistory(message.id, routedLine(route.reason, result.provider, clock.now()));
-      // Recipients the provider refused while it took the others, recorded as its events would be.
-      if (result.rejected) await ingest(rejectionEvents(result, clock.now()));
-    } catch (error) {
-      // The provider accepted the message: a store outage must not turn that into a failure.
-      process.emitWarning(`mailover: accepted ${message.id} but could not record it: ${String(error)}`);
-    }
-    return result;
-  }
-
-  async function sendMany(messages: Iterable<MessageInput>, manyOptions: SendManyOptions = {}) {
-    const inputs = [...messages];
-    const outcomes: SendManyOutcome[] = new Array(inputs.length);
-    // NaN here once meant "send nothing, report nothing".
-    const concurrency = numberOption('sendMany', 'concurrency', manyOptions.concurrency, 8, {
-      integer: true,
-      min: 1,
-    });
-    let next = 0;
-    const worker = async () => {
-      while (next < inputs.length) {
-        const index = next++;
-        try {
-          outcomes[index] = { status: 'sent', result: await send(inputs[index]!, manyOptions) };
-        } catch (error) {
-          outcomes[index] = { status: 'failed', error: asMailoverError(error) };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
-    return outcomes;
-  }
-
-  const ingest = createIngest({
-    store,
-    tracker,
-    emitter,
-    guard,
-    retentionMs,
-    learn: suppressionOn
-      ? (event, recipient, stream) => learnFrom(suppressionList, event, recipient, stream)
-      : undefined,
-  });
-  const webhooks = createWebhookEndpoint({
-    providers: byId,
-    maxBodyBytes: resolved.maxWebhookBytes,
-    observe: (report) => emitter.emit('webhook', report),
-    now: () => clock.now(),
-    claimOnce: (key, ttlMs) => store.claim(storeKeys.replayToken(key), '1', ttlMs),
-    releaseOnce: (key) => store.delete(storeKeys.replayToken(key)),
-    ingest,
-  });
-
-  async function enqueue(input: MessageInput, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> {
-    if (!normalize) normalize = (await loadNormalizer()).normalizeMessage;
-    return runner.enqueue(
-      normalize(withIdempotencyKey(input, enqueueOptions.idempotencyKey), options),
-      enqueueOptions,
-    );
-  }
+  const tracker = new Tracker(store, clock, resolved.retentionMs);
+  const guard = greylistGuard(base, tracker, deliver);
+  const orderFor = createRouting(base, guard);
+  const { retentionMs } = resolved;
+  const ingest = createIngest({ store, tracker, emitter, guard, retentionMs, learn: suppression.learn });
+  const dispatch = createDispatch(base, { orderFor, deliver, tracker, guard, ingest });
+  const { idempotency, queue, runner, tracers, enqueue } = wireQueue(base, dispatch);
+  const send = createSend({ options, clock, emitter, idempotency, dispatch });
 
   return {
     send,
-    sendMany,
+    sendMany: (messages, manyOptions) => sendMany(send, messages, manyOptions),
     enqueue,
     cancel: (id) => runner.cancel(id),
-    traceEnqueues: (tracer) => enqueueTracers.add(tracer),
+    traceEnqueues: (tracer) => tracers.add(tracer),
     queueStats: () => runner.stats(),
     async status(id) {
       const sent = await tracker.status(id);
       return sent ? { ...sent, state: 'sent' } : runner.status(id);
     },
-    webhooks,
+    webhooks: webhookEndpoint(base, ingest),
     on: (name, listener) => emitter.on(name, listener),
     idle: async () => {
       await Promise.all([scheduler.idle(), queue.idle()]);
@@ -428,52 +172,6 @@ export function createMailer(options: CreateMailerOptions): Mailer {
       await store.close?.();
     },
     providers: options.providers,
-    suppressions: createSuppressions(suppressionList, store),
+    suppressions: createSuppressions(suppression.list, store),
   };
-}
-
-/** The message as sent: the recipients left out are not its recipients in the record (nor in `status`). */
-function withoutSuppressed(
-  message: NormalizedMessage,
-  suppressed: NonNullable<SendResult['suppressed']>,
-): NormalizedMessage {
-  const left = new Set(suppressed.map((entry) => entry.address));
-  const keep = (list: NormalizedMessage['to']) => list.filter((entry) => !left.has(entry.address));
-  return { ...message, to: keep(message.to), cc: keep(message.cc), bcc: keep(message.bcc) };
-}
-
-/** The send's suppression options, checked: they travel with the message to any re-send. */
-function suppressionOf(sendOptions: SendOptions): NonNullable<NormalizedMessage['suppression']> {
-  const { stream, ignoreSuppressions } = sendOptions;
-  return {
-    ...(stream === undefined ? {} : { stream: suppressionScope(stream, 'stream') }),
-    ...(ignoreSuppressions === true ? { override: true } : {}),
-  };
-}
-
-/** Share open circuits through a store the user passed (a shared one, such as Redis). */
-function sharedCircuit(store: Store, provider: string, clock: { now(): number }): SharedCircuit {
-  const key = storeKeys.breaker(provider);
-  return {
-    async openUntil() {
-      const value = await store.get(key);
-      return value === undefined ? undefined : Number(value);
-    },
-    open: (until) => store.set(key, String(until), Math.max(1, until - clock.now())),
-    close: () => store.delete(key),
-  };
-}
-
-function asMailoverError(error: unknown): MailoverError {
-  if (MailoverError.isInstance(error)) return error;
-  return new MailoverError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-}
-
-/** The history line of a message that memory routed to the fixed-IP provider first. */
-function routedLine(reason: RouteReason, provider: string, time: number): HistoryEntry {
-  const why =
-    reason.rule === 'mx'
-      ? `${reason.domain}'s MX ${reason.mxHost} greylisted ${reason.learnedFrom ?? 'another domain'} before`
-      : `${reason.domain} greylisted before`;
-  return { time, type: 'routed', provider, detail: `${why}: fixed-IP provider first (rule: ${reason.rule})` };
 }

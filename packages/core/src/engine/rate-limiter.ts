@@ -1,3 +1,6 @@
+import type { RateLimitOptions } from './types.js';
+import { storeKeys } from '../store/keys.js';
+import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 
 /** Paces sends to one provider. */
@@ -75,4 +78,26 @@ export class SharedTokenBucket implements RateLimiter {
     }
     if (waitMs > 0) await this.clock.sleep(waitMs, signal);
   }
+}
+
+/**
+ * One bucket per rate-limited provider; shared between instances when the store can reserve
+ * tokens (Redis), else in this process.
+ */
+export function rateLimitBuckets(
+  rateLimits: ReadonlyMap<string, Required<RateLimitOptions>>,
+  store: Store,
+  clock: Clock,
+): Map<string, RateLimiter> {
+  const buckets = new Map<string, RateLimiter>();
+  const reserve = store.reserveToken?.bind(store);
+  for (const [id, { perSecond, burst }] of rateLimits) {
+    buckets.set(
+      id,
+      reserve
+        ? new SharedTokenBucket(storeKeys.rateLimit(id), perSecond, burst, reserve, clock)
+        : new TokenBucket(perSecond, burst, clock),
+    );
+  }
+  return buckets;
 }

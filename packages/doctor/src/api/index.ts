@@ -8,6 +8,7 @@ import type { FactsOutcome, ProviderFacts } from '../facts.js';
 import type { CheckDomainOptions, DoctorProvider, DoctorProviderKind } from '../types.js';
 import { mailgunFacts } from './mailgun.js';
 import { postmarkFacts } from './postmark.js';
+import { resendFacts } from './resend.js';
 import { sendgridFacts } from './sendgrid.js';
 import { sesFacts } from './ses.js';
 
@@ -70,6 +71,11 @@ export async function providerFacts(
       return ask([accountToken], () =>
         postmarkFacts({ domain, provider, credentials: { accountToken }, timeoutMs }),
       );
+    }
+    case 'resend': {
+      const apiKey = given.resend?.apiKey ?? env.RESEND_API_KEY;
+      if (!apiKey) return skipped('API key (RESEND_API_KEY)');
+      return ask([apiKey], () => resendFacts({ domain, provider, credentials: { apiKey }, timeoutMs }));
     }
     case 'smtp':
       return { status: 'skipped', reason: `${id}: your own relay has no provider API to ask` };

@@ -2,6 +2,7 @@
 import type { SandboxProviderKind, SandboxRequest, SandboxResponse, SimulatorContext } from '../types.js';
 import { mailgunDomains } from './mailgun.js';
 import { postmarkDomains } from './postmark.js';
+import { resendDomains } from './resend.js';
 import { sendgridDomains } from './sendgrid.js';
 import { sesIdentities } from './ses.js';
 import type { SandboxDomain } from './types.js';
@@ -18,8 +19,7 @@ export const domainApis: Readonly<Record<SandboxProviderKind, DomainApi>> = {
   ses: sesIdentities,
   mailgun: mailgunDomains,
   postmark: postmarkDomains,
-  // Resend's domain API is not simulated yet: its requests fall through to the send API (404).
-  resend: () => undefined,
+  resend: resendDomains,
 };
 
 export { DEFAULT_POSTMARK_ACCOUNT_TOKEN } from './postmark.js';

@@ -5,7 +5,7 @@ export interface SandboxDomain {
   /** The domain, `example.com`. */
   readonly name: string;
   /**
-   * Which providers have it and whether each verified it. Default: all four, verified. A provider
+   * Which providers have it and whether each verified it. Default: every provider, verified. A provider
    * left out answers as it does for a domain the account does not have.
    */
   readonly providers?: Partial<Readonly<Record<SandboxProviderKind, 'verified' | 'pending'>>>;
@@ -15,7 +15,7 @@ export interface SandboxDomain {
   readonly sesMailFromDomain?: string;
   /** Postmark's Return-Path domain. Default: `pm-bounces.<name>`. */
   readonly postmarkReturnPathDomain?: string;
-  /** The DKIM public key (base64) Mailgun and Postmark report. Default: a fixed sample key. */
+  /** The DKIM public key (base64) Mailgun, Postmark and Resend report. Default: a fixed sample key. */
   readonly dkimPublicKey?: string;
   /** Confirmed Postmark sender signatures (single addresses) at this domain. Default: none. */
   readonly postmarkSenderSignatures?: readonly string[];
