@@ -86,6 +86,27 @@ describe('createMailer options', () => {
     );
   });
 
+  it('refuses a misspelt key in an option group instead of leaving the default in force', () => {
+    const typo = (options: object) => () =>
+      createMailer({ providers: [provider()], ...(options as Partial<CreateMailerOptions>) });
+    expect(typo({ retry: { baseDelayMs: 1 } })).toThrow(
+      'createMailer: retry.baseDelayMs is not an option (retry takes retries, minDelayMs, maxDelayMs, factor, maxRetryAfterMs); check its spelling',
+    );
+    expect(typo({ breaker: { threshold: 2 } })).toThrow(/breaker\.threshold is not an option/);
+    expect(typo({ greylisting: { deferals: 2 } })).toThrow(/greylisting\.deferals is not an option/);
+    expect(typo({ greylisting: { mx: { timeout: 5 } } })).toThrow(
+      /greylisting\.mx\.timeout is not an option/,
+    );
+    expect(typo({ rateLimits: { esp: { perSecond: 1, bursts: 2 } } })).toThrow(/rateLimits\.esp\.bursts/);
+    expect(typo({ strategy: { type: 'weighted', weight: { esp: 1 } } })).toThrow(
+      /strategy\.weight is not an option/,
+    );
+    // Spelt right, every key still goes through.
+    expect(
+      typo({ retry: { retries: 1, minDelayMs: 1 }, breaker: false, greylisting: { mx: true } }),
+    ).not.toThrow();
+  });
+
   it('sendMany refuses a concurrency that would send nothing, and send() a NaN deadline', async () => {
     const mailer = createMailer({ providers: [provider()] });
     for (const concurrency of [Number.NaN, 0, -2, 1.5]) {

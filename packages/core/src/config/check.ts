@@ -74,3 +74,17 @@ export function choiceOption<Choice extends string>(
     `${owner}: ${option} must be one of ${allowed.map((choice) => `'${choice}'`).join(', ')} (got ${shown(value)})`,
   );
 }
+
+/**
+ * Refuse a key an option group does not have: `retry: { baseDelayMs: 1 }` would otherwise pass
+ * silently and leave the default in force. The message names the key and the group's real keys.
+ */
+export function knownKeys(owner: string, group: string, value: unknown, keys: readonly string[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const key of Object.keys(value)) {
+    if (keys.includes(key)) continue;
+    throw new ConfigurationError(
+      `${owner}: ${group}.${key} is not an option (${group} takes ${keys.join(', ')}); check its spelling`,
+    );
+  }
+}

@@ -4,7 +4,7 @@
  * engine/mailer.ts) and in packages/core/README.md.
  */
 import { ConfigurationError } from '../adapter-kit.js';
-import { choiceOption, numberOption } from '../config/check.js';
+import { choiceOption, knownKeys, numberOption } from '../config/check.js';
 import { FAILURE_CODES, type FailureAction, type FailureCode, DEFAULT_FAILURE_ACTIONS } from '../failures.js';
 import {
   DEFAULT_GREYLIST_POLICY,
@@ -58,6 +58,22 @@ export interface MailerOptionsToResolve extends MailerOptions {
 
 export function resolveMailerOptions(options: MailerOptionsToResolve): ResolvedMailerOptions {
   const providers = resolveProviders(options.providers);
+  knownKeys(OWNER, 'retry', options.retry, [
+    'retries',
+    'minDelayMs',
+    'maxDelayMs',
+    'factor',
+    'maxRetryAfterMs',
+  ]);
+  knownKeys(OWNER, 'breaker', options.breaker, ['failureThreshold', 'cooldownMs']);
+  knownKeys(OWNER, 'greylisting', options.greylisting, [
+    'deferrals',
+    'distinctNetworks',
+    'networkPrefix',
+    'windowMs',
+    'domainMemoryMs',
+    'mx',
+  ]);
   return {
     providers,
     strategy: resolveStrategy(options.strategy, providers),
@@ -142,6 +158,7 @@ function resolveStrategy(strategy: Strategy | undefined, providers: ReadonlyMap<
       `${OWNER}: strategy must be 'priority', 'round-robin' or { type: 'weighted', weights } (got ${typeof strategy === 'string' ? `'${strategy}'` : typeof strategy})`,
     );
   }
+  knownKeys(OWNER, 'strategy', strategy, ['type', 'weights']);
   const weights: Record<string, number> = Object.create(null);
   for (const [id, weight] of Object.entries(strategy.weights ?? {})) {
     if (!providers.has(id))
@@ -184,6 +201,7 @@ function resolveRateLimits(
     if (typeof limit !== 'object' || limit === null || limit.perSecond === undefined) {
       throw new ConfigurationError(`${OWNER}: rateLimits.${id} needs perSecond, e.g. { perSecond: 14 }`);
     }
+    knownKeys(OWNER, `rateLimits.${id}`, limit, ['perSecond', 'burst']);
     resolved.set(id, {
       perSecond: numberOption(OWNER, `rateLimits.${id}.perSecond`, limit.perSecond, 1, {
         min: Number.MIN_VALUE,
@@ -232,6 +250,7 @@ function resolveGreylisting(policy: GreylistPolicy): ResolvedGreylistPolicy {
 function resolveMxMemory(mx: GreylistPolicy['mx']): ResolvedGreylistPolicy['mx'] {
   if (mx === undefined || mx === false) return false;
   const given = mx === true ? {} : mx;
+  knownKeys(OWNER, 'greylisting.mx', given, ['resolver', 'timeoutMs', 'lookup']);
   if (given.resolver !== undefined && parseDnsServer(given.resolver) === undefined) {
     throw new ConfigurationError(
       `${OWNER}: greylisting.mx.resolver '${given.resolver}' is not an IP address with an optional port; give it as 127.0.0.1:5353 or [::1]:53, or leave it out for the system's resolver.`,
