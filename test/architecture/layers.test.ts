@@ -29,8 +29,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The Queue interface, the in-memory queue, its keys; the runner that works it is the engine's.
   queue: ['contract', 'config'],
   // `@mailover/core/provider`, the adapters' entry (docs/adapters.md): the contract and its helpers.
-  'provider-kit': ['contract', 'config', 'message-types', 'smtp', 'smtp-types'],
-  suppression: ['contract', 'config', 'message', 'message-types', 'store', 'smtp-types'],
+  'provider-kit': ['contract', 'config', 'message-types', 'smtp', 'smtp-types', 'suppression-contract'],
+  suppression: [
+    'contract',
+    'config',
+    'message',
+    'message-types',
+    'store',
+    'smtp-types',
+    'suppression-contract',
+  ],
   engine: [
     'contract',
     'config',
@@ -42,6 +50,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp',
     'smtp-types',
     'suppression',
+    'suppression-contract',
     'queue',
   ],
   testing: [
@@ -56,6 +65,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'smtp-types',
     'engine',
     'suppression',
+    'suppression-contract',
     'queue',
   ],
   entry: [
@@ -71,6 +81,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'engine',
     'testing',
     'suppression',
+    'suppression-contract',
     'queue',
   ],
 };
@@ -79,6 +90,9 @@ const ALLOWED: Record<string, readonly string[]> = {
 function targetLayer(path: string): string {
   if (path === 'smtp/types.ts') return 'smtp-types';
   if (path === 'message/types.ts') return 'message-types';
+  // What an adapter needs of the suppression list: its shapes, the sync contract, bounce → reason.
+  if (['suppression/types.ts', 'suppression/sync.ts', 'suppression/reasons.ts'].includes(path))
+    return 'suppression-contract';
   return layerOf(path);
 }
 

@@ -52,7 +52,8 @@ export {
 export type { CompactReport } from './suppression/compact.js';
 export type { PushOptions, PushReport } from './suppression/push.js';
 export type { SuppressionSource, SuppressionSourcePage, SuppressionTarget } from './suppression/sync.js';
-export { reasonForBounce, suppressionReasonFor } from './suppression/learn.js';
+export { suppressionReasonFor } from './suppression/learn.js';
+export { reasonForBounce } from './suppression/reasons.js';
 export type { SuppressionOptions } from './engine/mailer.js';
 export type { RejectedRecipient, SuppressedRecipient } from './send-result.js';
 export { memoryQueue } from './queue/memory-queue.js';

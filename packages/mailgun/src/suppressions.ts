@@ -19,7 +19,7 @@ import {
   type SuppressionSource,
   type SuppressionTarget,
   withoutTrailingSlashes,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 
 export interface MailgunSuppressionsOptions {
   /** Mailgun API key. Default: the `MAILGUN_API_KEY` environment variable. */

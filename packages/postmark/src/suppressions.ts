@@ -19,7 +19,7 @@ import {
   type SuppressionInput,
   type SuppressionSource,
   type SuppressionTarget,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 import { hostOptions } from './client.js';
 
 export interface PostmarkSuppressionsOptions {

@@ -18,7 +18,7 @@ import {
   type SuppressionSource,
   type SuppressionTarget,
   withoutTrailingSlashes,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 import { RESEND_DEFAULT_ENDPOINT } from './client.js';
 
 export interface ResendSuppressionsOptions {

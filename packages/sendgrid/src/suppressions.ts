@@ -20,7 +20,7 @@ import {
   type Suppression,
   type SuppressionSource,
   type SuppressionTarget,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 import { SENDGRID_DEFAULT_ENDPOINT } from './client.js';
 
 export interface SendGridSuppressionsOptions {

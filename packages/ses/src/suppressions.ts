@@ -16,7 +16,7 @@ import {
   type SuppressionSource,
   type SuppressionTarget,
   withoutTrailingSlashes,
-} from '@mailover/core';
+} from '@mailover/core/provider';
 
 export interface SesSuppressionsOptions {
   /** A client of your own; the other connection options are then ignored. Default: one built from them. */

@@ -16,3 +16,13 @@ export * from './base.js';
 export * from './classify.js';
 export * from './unexpected-response.js';
 export * from './webhook-kit.js';
+// The sync contract of a provider's own suppression list (docs/suppression.md).
+export { reasonForBounce } from '../suppression/reasons.js';
+export type { SuppressionSource, SuppressionSourcePage, SuppressionTarget } from '../suppression/sync.js';
+export {
+  EVERY_STREAM,
+  SUPPRESSION_REASONS,
+  type Suppression,
+  type SuppressionInput,
+  type SuppressionReason,
+} from '../suppression/types.js';

@@ -10,15 +10,9 @@
  * on (mailbox full, a DNS failure) suppresses for a while: a soft bounce.
  */
 import type { DeliveryEvent } from '../delivery-event.js';
-import type { SmtpReplyCategory, SmtpReplyClassification } from '../smtp/types.js';
 import type { SuppressionList } from './list.js';
+import { reasonForBounce } from './reasons.js';
 import { EVERY_STREAM, type SuppressionReason } from './types.js';
-
-/** Categories that say the mailbox itself is gone. */
-const RECIPIENT_GONE: ReadonlySet<SmtpReplyCategory> = new Set(['recipient_unknown']);
-
-/** Categories about the recipient's mailbox or domain that may pass: a soft bounce once a provider gives up. */
-const RECIPIENT_PASSING: ReadonlySet<SmtpReplyCategory> = new Set(['mailbox_full', 'mailbox_busy', 'dns']);
 
 /** The reason an event suppresses its recipient, or undefined when it must not. */
 export function suppressionReasonFor(event: DeliveryEvent): SuppressionReason | undefined {
@@ -33,17 +27,6 @@ export function suppressionReasonFor(event: DeliveryEvent): SuppressionReason | 
     default:
       return undefined;
   }
-}
-
-/**
- * What a bounce (the provider gave up) with this classified reply suppresses: `hard_bounce` when
- * the mailbox is gone, `soft_bounce` when it may come back, undefined when the reply is about the
- * sender or says nothing about the recipient. Also used to import providers' bounce lists.
- */
-export function reasonForBounce(classification: SmtpReplyClassification): SuppressionReason | undefined {
-  const { category } = classification;
-  if (RECIPIENT_GONE.has(category)) return classification.transient ? 'soft_bounce' : 'hard_bounce';
-  return RECIPIENT_PASSING.has(category) ? 'soft_bounce' : undefined;
 }
 
 /**
