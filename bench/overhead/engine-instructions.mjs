@@ -66,7 +66,9 @@ function count(sends) {
     const line = annotated.split('\n').find((entry) => entry.includes(name));
     return line ? Number(line.trim().split(/\s+/)[0].replaceAll(',', '')) : 0;
   };
-  const total = Number(/([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotated)[1].replaceAll(',', ''));
+  // The line `12,345,678 (100.0%)  PROGRAM TOTALS`: read by its first field, as `inclusive` does (a
+  // regular expression over the whole report backtracked quadratically on a line of commas).
+  const total = inclusive('PROGRAM TOTALS');
   return {
     total,
     gc: inclusive('v8::internal::Heap::CollectGarbage('),
