@@ -9,7 +9,6 @@
  * unsubscribes (tag `*`: every message). Scope `*` only; soft bounces are reported as skipped.
  */
 import {
-  ConfigurationError,
   classifySmtpReply,
   lazy,
   reasonForBounce,
@@ -19,6 +18,7 @@ import {
   type SuppressionSource,
   type SuppressionTarget,
   withoutTrailingSlashes,
+  requireWholeNumber,
 } from '@mailover/core/provider';
 
 export interface MailgunSuppressionsOptions {
@@ -55,12 +55,10 @@ interface SuppressionsClient {
 export function mailgunSuppressions(
   options: MailgunSuppressionsOptions = {},
 ): SuppressionSource & SuppressionTarget {
-  const pageSize = options.pageSize ?? 1000;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-    throw new ConfigurationError(
-      `mailgunSuppressions: pageSize must be a whole number from 1 to 1000 (got ${String(pageSize)}); leave it out for 1000`,
-    );
-  }
+  const pageSize = requireWholeNumber('mailgunSuppressions', 'pageSize', options.pageSize, 1000, {
+    min: 1,
+    max: 1000,
+  });
   const client = lazy(async (): Promise<SuppressionsClient> => {
     const { default: Mailgun } = await import('mailgun.js');
     return new Mailgun(FormData).client({

@@ -10,7 +10,6 @@
  * The SDK answers `{data, error}` instead of throwing: an `error` is thrown here.
  */
 import {
-  ConfigurationError,
   lazy,
   requireSetting,
   type Suppression,
@@ -18,6 +17,7 @@ import {
   type SuppressionSource,
   type SuppressionTarget,
   withoutTrailingSlashes,
+  requireWholeNumber,
 } from '@mailover/core/provider';
 import { RESEND_DEFAULT_ENDPOINT } from './client.js';
 
@@ -68,12 +68,10 @@ function dataOf<T>(answer: Answer<T>, what: string): T {
 export function resendSuppressions(
   options: ResendSuppressionsOptions = {},
 ): SuppressionSource & SuppressionTarget {
-  const pageSize = options.pageSize ?? 100;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-    throw new ConfigurationError(
-      `resendSuppressions: pageSize must be a whole number from 1 to 100 (got ${String(pageSize)}); leave it out for 100`,
-    );
-  }
+  const pageSize = requireWholeNumber('resendSuppressions', 'pageSize', options.pageSize, 100, {
+    min: 1,
+    max: 100,
+  });
   const api = lazy(async (): Promise<SuppressionsApi> => {
     const { Resend } = await import('resend');
     const endpoint = options.endpoint ?? process.env.RESEND_BASE_URL ?? RESEND_DEFAULT_ENDPOINT;

@@ -11,7 +11,6 @@
  * the rest is reported as skipped, never recorded as something it is not.
  */
 import {
-  ConfigurationError,
   classifySmtpReply,
   lazy,
   reasonForBounce,
@@ -20,6 +19,7 @@ import {
   type Suppression,
   type SuppressionSource,
   type SuppressionTarget,
+  requireWholeNumber,
 } from '@mailover/core/provider';
 import { SENDGRID_DEFAULT_ENDPOINT } from './client.js';
 
@@ -61,12 +61,10 @@ const loadClient = lazy(async () => {
 export function sendgridSuppressions(
   options: SendGridSuppressionsOptions = {},
 ): SuppressionSource & SuppressionTarget {
-  const pageSize = options.pageSize ?? 500;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
-    throw new ConfigurationError(
-      `sendgridSuppressions: pageSize must be a whole number from 1 to 500 (got ${String(pageSize)}); leave it out for 500`,
-    );
-  }
+  const pageSize = requireWholeNumber('sendgridSuppressions', 'pageSize', options.pageSize, 500, {
+    min: 1,
+    max: 500,
+  });
   const client = lazy(async () => {
     const Client = await loadClient();
     const sdk = new Client();

@@ -9,13 +9,13 @@
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
-  ConfigurationError,
   lazy,
   requireSetting,
   type Suppression,
   type SuppressionSource,
   type SuppressionTarget,
   withoutTrailingSlashes,
+  requireWholeNumber,
 } from '@mailover/core/provider';
 
 export interface SesSuppressionsOptions {
@@ -40,12 +40,10 @@ export interface SesSuppressionsOptions {
 const loadSdk = lazy(() => import('@aws-sdk/client-sesv2'));
 
 export function sesSuppressions(options: SesSuppressionsOptions = {}): SuppressionSource & SuppressionTarget {
-  const pageSize = options.pageSize ?? 1000;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-    throw new ConfigurationError(
-      `sesSuppressions: pageSize must be a whole number from 1 to 1000 (got ${String(pageSize)}); leave it out for 1000`,
-    );
-  }
+  const pageSize = requireWholeNumber('sesSuppressions', 'pageSize', options.pageSize, 1000, {
+    min: 1,
+    max: 1000,
+  });
   const client = lazy(async () => {
     if (options.client) return options.client;
     const sdk = await loadSdk();
