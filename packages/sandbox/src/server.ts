@@ -8,6 +8,7 @@ import { simulators } from './providers/index.js';
 import { type CallOutcome, Journal } from './view/journal.js';
 import { sniffMessageId } from './view/message-id-sniff.js';
 import { ViewRoutes } from './view/routes.js';
+import { writeAnswer } from './write-answer.js';
 import {
   generateSandboxWebhookKeys,
   type SandboxWebhookKeys,
@@ -179,7 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, { status: 500, body: { error: String(error) } });
+      if (!response.headersSent) writeAnswer(response, { status: 500, body: { error: String(error) } });
       else response.destroy();
     });
   });
@@ -194,13 +195,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (prefix === '' && rest.length === 0) {
       if (await view.handle(request, response, '')) return;
     }
-    if (prefix === 'favicon.ico' && rest.length === 0) return send(response, { status: 204 });
+    if (prefix === 'favicon.ico' && rest.length === 0) return writeAnswer(response, { status: 204 });
     if (prefix === '_sandbox') {
       if (await view.handle(request, response, rest.join('/'))) return;
       return control(request, response, rest.join('/'));
     }
     const kind = SANDBOX_PROVIDERS.find((candidate) => candidate === prefix);
-    if (!kind) return send(response, { status: 404, body: { error: `no sandbox provider at /${prefix}` } });
+    if (!kind)
+      return writeAnswer(response, { status: 404, body: { error: `no sandbox provider at /${prefix}` } });
     const started = Date.now();
     const method = request.method ?? 'GET';
     const path = `/${rest.join('/')}`;
@@ -218,7 +220,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         durationMs: Date.now() - started,
         time: started,
       });
-      return send(response, answer);
+      return writeAnswer(response, answer);
     }
     requests[kind] += 1;
     const simulatorRequest = { method, path: `${path}${url.search}`, headers: request.headers, body };
@@ -265,7 +267,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const answer = await simulators[kind].handle(simulatorRequest, context);
       if (answer.status >= 300) {
         recordCall('answered', answer);
-        return send(response, answer); // refused: there is nothing to lose
+        return writeAnswer(response, answer); // refused: there is nothing to lose
       }
       recordCall(fault.kind, undefined, fault.kind);
       if (fault.kind === 'accept_then_reset') request.socket.destroy();
@@ -276,12 +278,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : (domainApis[kind](simulatorRequest, context, domains) ??
         (await simulators[kind].handle(simulatorRequest, context)));
     recordCall('answered', answer, fault?.kind);
-    send(response, answer);
+    writeAnswer(response, answer);
   }
 
   function control(request: IncomingMessage, response: ServerResponse, path: string): void {
     if (path === 'messages' && request.method === 'GET') {
-      send(response, {
+      writeAnswer(response, {
         status: 200,
         body: messages.map((message) => ({
           ...message,
@@ -295,10 +297,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (path === 'messages' && request.method === 'DELETE') {
       sandbox.reset();
-      send(response, { status: 204 });
+      writeAnswer(response, { status: 204 });
       return;
     }
-    send(response, { status: 404, body: { error: 'unknown sandbox control path' } });
+    writeAnswer(response, { status: 404, body: { error: 'unknown sandbox control path' } });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -401,17 +403,4 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | nul
     request.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
     request.on('error', reject);
   });
-}
-
-function send(response: ServerResponse, answer: SandboxResponse): void {
-  const headers: Record<string, string> = { ...answer.headers };
-  let payload: string | Buffer | undefined;
-  if (answer.body === undefined) payload = undefined;
-  else if (typeof answer.body === 'string' || Buffer.isBuffer(answer.body)) payload = answer.body;
-  else {
-    payload = JSON.stringify(answer.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  response.writeHead(answer.status, headers);
-  response.end(payload);
 }

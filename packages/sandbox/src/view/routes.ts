@@ -13,11 +13,11 @@ import {
   type AcceptedMessage,
   SANDBOX_PROVIDERS,
   type SandboxProviderKind,
-  type SandboxResponse,
 } from '../types.js';
 import { FaultInputError, parseFaultInput } from './fault-input.js';
 import type { Journal, JournalEvent } from './journal.js';
 import { buildTimeline } from './timeline.js';
+import { writeAnswer } from '../write-answer.js';
 
 /** What the routes read and change. */
 export interface ViewContext {
@@ -67,7 +67,7 @@ export class ViewRoutes {
   async handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
     const method = request.method ?? 'GET';
     if (!this.hostAllowed(request.headers.host)) {
-      send(response, {
+      writeAnswer(response, {
         status: 403,
         body: {
           error: 'the sandbox view answers only requests to a loopback host (127.0.0.1, localhost, [::1])',
@@ -131,7 +131,7 @@ export class ViewRoutes {
       content = await readFile(new URL(name, ASSET_DIR));
       assetCache.set(name, content);
     }
-    send(response, {
+    writeAnswer(response, {
       status: 200,
       headers: {
         'content-type': type,
@@ -204,7 +204,7 @@ export class ViewRoutes {
   }
 
   private html(response: ServerResponse, message: AcceptedMessage): boolean {
-    send(response, {
+    writeAnswer(response, {
       status: 200,
       headers: {
         'content-type': 'text/html; charset=utf-8',
@@ -221,7 +221,7 @@ export class ViewRoutes {
   private attachment(response: ServerResponse, message: AcceptedMessage, index: number): boolean {
     const attachment = message.attachments[index];
     if (!attachment) return json(response, 404, { error: `the message has no attachment ${index}` });
-    send(response, {
+    writeAnswer(response, {
       status: 200,
       headers: {
         // Always a download, never rendered in the view's origin.
@@ -308,7 +308,7 @@ export class ViewRoutes {
 
   private events(request: IncomingMessage, response: ServerResponse): boolean {
     if (this.clients.size >= this.context.maxClients) {
-      send(response, {
+      writeAnswer(response, {
         status: 503,
         headers: { 'retry-after': '5' },
         body: { error: `at most ${this.context.maxClients} event-stream clients; close a view and retry` },
@@ -406,19 +406,6 @@ function readLimited(request: IncomingMessage, limit: number): Promise<Buffer | 
 }
 
 function json(response: ServerResponse, status: number, body: unknown): true {
-  send(response, { status, headers: { 'cache-control': 'no-store' }, body });
+  writeAnswer(response, { status, headers: { 'cache-control': 'no-store' }, body });
   return true;
-}
-
-function send(response: ServerResponse, answer: SandboxResponse): void {
-  const headers: Record<string, string> = { ...answer.headers };
-  let payload: string | Buffer | undefined;
-  if (answer.body === undefined) payload = undefined;
-  else if (typeof answer.body === 'string' || Buffer.isBuffer(answer.body)) payload = answer.body;
-  else {
-    payload = JSON.stringify(answer.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  response.writeHead(answer.status, headers);
-  response.end(payload);
 }
