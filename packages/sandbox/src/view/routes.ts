@@ -9,11 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultPlan } from '../faults.js';
-import {
-  type AcceptedMessage,
-  SANDBOX_PROVIDERS,
-  type SandboxProviderKind,
-} from '../types.js';
+import { type AcceptedMessage, SANDBOX_PROVIDERS, type SandboxProviderKind } from '../types.js';
 import { FaultInputError, parseFaultInput } from './fault-input.js';
 import type { Journal, JournalEvent } from './journal.js';
 import { buildTimeline } from './timeline.js';
