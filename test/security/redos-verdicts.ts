@@ -9,10 +9,13 @@
  *   recheck decides a short alternative in a fraction of the time a 30-way alternation takes.
  * - An alternative without a variable repetition (`*`, `+`, `{m,}`, `{m,n}`) matches a bounded
  *   length at each start position: linear in the input whatever it contains; recheck is not asked.
- * - Otherwise recheck's automaton checker looks for a proof, as written first, then with each
- *   bounded repetition `{m,n}` read as `{m,}`: a backtracking matcher explores no more paths with
- *   the bound than without it, so safe unbounded means safe as written, and the automaton decides
- *   unbounded repetitions far faster than large bounds. A "vulnerable" proof is never retried.
+ * - Otherwise recheck's automaton checker looks for a proof, as written and, at the same time,
+ *   with each bounded repetition `{m,n}` read as `{m,}`: a backtracking matcher explores no more
+ *   paths with the bound than without it, so safe unbounded means safe as written, and the
+ *   automaton decides unbounded repetitions far faster than large bounds. Each proof has the whole
+ *   time limit, so a busy machine makes a proof slower, never a different verdict. A "vulnerable"
+ *   proof as written is final; one with bounds lifted proves nothing (a bound may be what makes
+ *   an expression linear).
  * - Only when no proof comes (a lookahead or back-reference the automaton does not support, or an
  *   expression too large for it) does recheck's fuzzing checker decide, as written.
  * - A verdict that is neither safe nor vulnerable (recheck gave up, or hit its time limit) fails.
@@ -144,8 +147,14 @@ export async function decide(expressions: readonly Expression[], options: CheckO
   const useCache = options.cache ?? true;
   const cached = useCache ? readCache() : new Set<string>();
   const verdicts: Verdict[] = new Array(expressions.length);
-  const attempt = async (source: string, flags: string, checker: 'automaton' | 'auto', timeout: number) => {
-    const result = await check(source, flags, { checker, timeout, randomSeed: 12 });
+  const attempt = async (
+    source: string,
+    flags: string,
+    checker: 'automaton' | 'auto',
+    timeout: number,
+    signal?: AbortSignal,
+  ) => {
+    const result = await check(source, flags, { checker, timeout, randomSeed: 12, signal });
     const detail =
       result.status === 'vulnerable'
         ? `${result.complexity.type} complexity, attack ${result.attack.pattern}`
@@ -153,6 +162,42 @@ export async function decide(expressions: readonly Expression[], options: CheckO
           ? `undecided (${result.error.kind})`
           : '';
     return { status: result.status as Status, detail };
+  };
+  /**
+   * The automaton's proofs, as written and with bounds lifted, raced: each form is fast where the
+   * other is slow (a large bound takes the automaton minutes; lifting it can make a linear
+   * expression quadratic), and each gets the whole budget, so a loaded machine delays a proof
+   * without turning it into a different verdict. The first safe proof wins and stops the other;
+   * "vulnerable" as written is final; "vulnerable" with bounds lifted says nothing.
+   */
+  const prove = async (expression: Expression): Promise<{ status: Status; by: string; detail: string }> => {
+    const lifted = liftBounds(expression.source);
+    const stop = new AbortController();
+    const asWritten = attempt(
+      expression.source,
+      expression.flags,
+      'automaton',
+      options.timeoutMs,
+      stop.signal,
+    ).then((proof) => ({ ...proof, by: 'recheck, automaton' }));
+    const unbounded =
+      lifted === expression.source
+        ? asWritten
+        : attempt(lifted, expression.flags, 'automaton', options.timeoutMs, stop.signal).then((proof) => ({
+            ...proof,
+            status: proof.status === 'safe' ? ('safe' as const) : ('unknown' as const),
+            by: 'recheck, automaton, bounds lifted',
+          }));
+    const decisive = (proof: Promise<{ status: Status; by: string; detail: string }>) =>
+      proof.then((result) => (result.status === 'unknown' ? Promise.reject(result) : result));
+    try {
+      return await Promise.any([decisive(asWritten), decisive(unbounded)]);
+    } catch {
+      return { status: 'unknown', by: 'recheck, automaton', detail: '' };
+    } finally {
+      stop.abort();
+      await Promise.allSettled([asWritten, unbounded]);
+    }
   };
   let next = 0;
   const worker = async () => {
@@ -172,20 +217,10 @@ export async function decide(expressions: readonly Expression[], options: CheckO
         done('safe', 'cache');
         continue;
       }
-      // A proof by recheck's automaton checker, as written, then with bounds lifted.
-      const proofTime = options.timeoutMs / 6;
-      const proof = await attempt(expression.source, expression.flags, 'automaton', proofTime);
+      const proof = await prove(expression);
       if (proof.status !== 'unknown') {
-        done(proof.status, 'recheck, automaton', proof.detail);
+        done(proof.status, proof.by, proof.detail);
         continue;
-      }
-      const lifted = liftBounds(expression.source);
-      if (lifted !== expression.source) {
-        const liftedProof = await attempt(lifted, expression.flags, 'automaton', proofTime);
-        if (liftedProof.status === 'safe') {
-          done('safe', 'recheck, automaton, bounds lifted');
-          continue;
-        }
       }
       // No proof (an expression the automaton does not support, such as a lookahead, or one too
       // large for it): recheck's default checker, fuzzing, decides as written.

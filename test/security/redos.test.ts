@@ -114,7 +114,9 @@ describe('the ReDoS check can fail', () => {
   it('catches the pattern that made the old SMTP reply parser quadratic', { timeout: 120_000 }, async () => {
     const [verdict] = await decide(
       [{ where: 'old parse.ts', source: String.raw`\s*\(in reply to [^)]{1,60}\)\s*$`, flags: 'i' }],
-      { timeoutMs: TIMEOUT_MS, concurrency: 1, cache: false },
+      // The automaton cannot decide it as written (it runs out of time, here after 10 s) and calls it
+      // quadratic with the bound lifted, which proves nothing: fuzzing finds the attack.
+      { timeoutMs: 10_000, concurrency: 1, cache: false },
     );
     expect(verdict!.status).toBe('vulnerable');
   });

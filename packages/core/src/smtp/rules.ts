@@ -1021,7 +1021,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'network',
     ],
     pattern:
-      /\bpolic(?:y|ies)\b[^.;]{0,30}\b(?:rejection|restrictions?|violation|reasons?|prohibit|error|block)|\b(?:rejected|blocked|prohibited|restricted|denied|refused|reject) (?:by|due to|per|for|under) (?:[a-z0-9.'-]+ ){0,3}polic(?:y|ies)|\blocal policy\b|\badministrative prohibition\b|\bprohibited\b|\bsender (?:address )?(?:rejected|blocked|denied)|\baccess denied\b|\brejected by (?:the )?recipients?\b|\bcompliance\b|\bnetwork not allowed\b/i,
+      /\bpolic(?:y|ies)\b[^.;]{0,30}\b(?:rejection|restrictions?|violation|reasons?|prohibit|error|block)|\b(?:rejected|blocked|prohibited|restricted|denied|refused|reject) (?:by|due to|per|for|under) (?:[a-z0-9.'-]{1,30} ){0,3}polic(?:y|ies)|\blocal policy\b|\badministrative prohibition\b|\bprohibited\b|\bsender (?:address )?(?:rejected|blocked|denied)|\baccess denied\b|\brejected by (?:the )?recipients?\b|\bcompliance\b|\bnetwork not allowed\b/i,
     category: 'policy_reputation',
     weight: 72,
   },
