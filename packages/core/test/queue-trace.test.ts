@@ -91,6 +91,35 @@ describe('the trace carrier of a queued job', () => {
     await mailer.close();
   });
 
+  it('keeps the copy it checked: a carrier that reads differently the second time is never stored unchecked', async () => {
+    const { mailer, sending } = setup();
+    let reads = 0;
+    const shifty = {
+      get traceparent() {
+        reads += 1;
+        return reads === 1 ? traceparent : `${traceparent}\r\nX-Injected: 1${'x'.repeat(20_000)}`;
+      },
+    };
+    const queued = await mailer.enqueue(message, { trace: shifty });
+    await mailer.idle();
+    expect(reads).toBeGreaterThan(1);
+    const stored = sending.find((event) => event.id === queued.id)?.trace;
+    // Either the checked first read or nothing: never the second read's header injection.
+    expect(stored === undefined || stored.traceparent === traceparent).toBe(true);
+    expect(JSON.stringify(stored ?? {})).not.toContain('X-Injected');
+    // A carrier that cannot be read at all is a validation error naming the field.
+    const unreadable = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    await expect(mailer.enqueue(message, { trace: unreadable })).rejects.toThrow(/trace.*could not be read/);
+    await mailer.close();
+  });
+
   it('a tracer that throws or returns no carrier never breaks the enqueue: a warning, no carrier', async () => {
     const { mailer, sending } = setup();
     mailer.traceEnqueues({

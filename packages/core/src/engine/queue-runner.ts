@@ -163,7 +163,8 @@ export function createQueueRunner(dependencies: QueueRunnerDependencies, worker:
           : now + options.deadline;
     const traced = tracers.start(
       { id: message.id, messageId: message.messageId, runAt, priority, queue: queue.name, startedAt: now },
-      options.trace,
+      // The checked copy, never the caller's object itself (it could read differently when stored).
+      readTraceCarrier(options.trace),
     );
     const payload: Payload = {
       message: toStoredMessage(message),

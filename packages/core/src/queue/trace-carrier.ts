@@ -28,9 +28,35 @@ const VALUE = /^[\x20-\x7e]*$/;
  * {@link TRACE_CARRIER_MAX_ENTRIES} header names to printable-ASCII strings within the size limits.
  */
 export function traceCarrierProblem(value: unknown): string | undefined {
+  const read = readEntries(value);
+  return typeof read === 'string' ? read : undefined;
+}
+
+/**
+ * A copy of `value` when it is a valid carrier with at least one entry, else undefined (never
+ * throws). The copy is made from the same single read of `value` that was checked (a getter or a
+ * proxy cannot hand over one thing to the check and another to the copy), as a frozen object
+ * without a prototype.
+ */
+export function readTraceCarrier(value: unknown): TraceCarrier | undefined {
+  if (value === undefined) return undefined;
+  const read = readEntries(value);
+  if (typeof read === 'string' || read.length === 0) return undefined;
+  const carrier: Record<string, string> = Object.create(null);
+  for (const [name, entry] of read) carrier[name] = entry;
+  return Object.freeze(carrier);
+}
+
+/** The entries of `value`, read once, or why they do not make a carrier. */
+function readEntries(value: unknown): [string, string][] | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return 'must be an object of header names to strings, such as { traceparent: "00-…" }';
-  const entries = Object.entries(value);
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(value);
+  } catch {
+    return 'could not be read (a getter or proxy threw)';
+  }
   if (entries.length > TRACE_CARRIER_MAX_ENTRIES)
     return `has ${entries.length} entries; at most ${TRACE_CARRIER_MAX_ENTRIES} are kept with a job`;
   let total = 0;
@@ -45,14 +71,7 @@ export function traceCarrierProblem(value: unknown): string | undefined {
   }
   if (total > TRACE_CARRIER_MAX_TOTAL)
     return `is ${total} characters in all; at most ${TRACE_CARRIER_MAX_TOTAL} are kept with a job`;
-  return undefined;
-}
-
-/** A copy of `value` when it is a valid carrier with at least one entry, else undefined (never throws). */
-export function readTraceCarrier(value: unknown): TraceCarrier | undefined {
-  if (value === undefined || traceCarrierProblem(value) !== undefined) return undefined;
-  const entries = Object.entries(value as Record<string, string>);
-  return entries.length === 0 ? undefined : Object.freeze(Object.fromEntries(entries));
+  return entries as [string, string][];
 }
 
 /** The job an {@link EnqueueTracer} is told about, before it is stored. */
