@@ -17,6 +17,7 @@ import {
   type SuppressionInput,
   type SuppressionSource,
   type SuppressionTarget,
+  syncedEntry,
   withoutTrailingSlashes,
   requireWholeNumber,
 } from '@mailover/core/provider';
@@ -101,17 +102,14 @@ export function mailgunSuppressions(
 }
 
 function entryOf(list: (typeof LISTS)[number], item: ListedItem): SuppressionInput[] {
-  if (!item.address) return [];
-  const created = item.created_at === undefined ? Number.NaN : new Date(item.created_at).getTime();
-  const common = {
-    address: item.address,
-    ...(Number.isFinite(created) ? { since: created } : {}),
-    event: `sync:${list}`,
-  };
-  if (list === 'complaints') return [{ ...common, reason: 'complaint' }];
-  if (list === 'unsubscribes') return [{ ...common, reason: 'unsubscribe' }];
-  const reason = reasonForBounce(classifySmtpReply(`${item.code ?? ''} ${item.error ?? ''}`.trim()));
-  return reason ? [{ ...common, reason }] : [];
+  const reason =
+    list === 'complaints'
+      ? 'complaint'
+      : list === 'unsubscribes'
+        ? 'unsubscribe'
+        : reasonForBounce(classifySmtpReply(`${item.code ?? ''} ${item.error ?? ''}`.trim()));
+  const since = item.created_at === undefined ? undefined : new Date(item.created_at).getTime();
+  return syncedEntry(item.address, reason, since, `sync:${list}`);
 }
 
 /** Why Mailgun has no list meaning the same as `entry`. */

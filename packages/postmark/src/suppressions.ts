@@ -19,6 +19,7 @@ import {
   type SuppressionInput,
   type SuppressionSource,
   type SuppressionTarget,
+  syncedEntry,
 } from '@mailover/core/provider';
 import { hostOptions } from './client.js';
 
@@ -89,19 +90,14 @@ export function postmarkSuppressions(
         throw new RangeError(`postmarkSuppressions: cursor ${cursor} is not one a page returned`);
       const stream = streams[index]!;
       const dump = await (await client()).getSuppressions(stream);
-      const entries = dump.Suppressions.flatMap((entry): SuppressionInput[] => {
-        const reason = REASONS[entry.SuppressionReason];
-        if (!reason || !entry.EmailAddress) return [];
-        const since = Date.parse(entry.CreatedAt);
-        return [
-          {
-            address: entry.EmailAddress,
-            reason,
-            ...(Number.isFinite(since) ? { since } : {}),
-            event: `sync:${stream}:${entry.SuppressionReason}`,
-          },
-        ];
-      });
+      const entries = dump.Suppressions.flatMap((entry) =>
+        syncedEntry(
+          entry.EmailAddress,
+          REASONS[entry.SuppressionReason],
+          Date.parse(entry.CreatedAt),
+          `sync:${stream}:${entry.SuppressionReason}`,
+        ),
+      );
       const next = streams[index + 1];
       return next ? { entries, next } : { entries };
     },

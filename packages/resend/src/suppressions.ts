@@ -16,6 +16,7 @@ import {
   type SuppressionInput,
   type SuppressionSource,
   type SuppressionTarget,
+  syncedEntry,
   withoutTrailingSlashes,
   requireWholeNumber,
 } from '@mailover/core/provider';
@@ -103,19 +104,9 @@ export function resendSuppressions(
         await (await api()).list({ limit: pageSize, ...(cursor ? { after: cursor } : {}) }),
         'suppressions.list',
       );
-      const entries = listed.data.flatMap((item): SuppressionInput[] => {
-        const reason = ORIGINS[item.origin];
-        if (!reason || !item.email) return [];
-        const since = Date.parse(item.created_at);
-        return [
-          {
-            address: item.email,
-            reason,
-            ...(Number.isFinite(since) ? { since } : {}),
-            event: `sync:${item.origin}`,
-          },
-        ];
-      });
+      const entries = listed.data.flatMap((item) =>
+        syncedEntry(item.email, ORIGINS[item.origin], Date.parse(item.created_at), `sync:${item.origin}`),
+      );
       const last = listed.data.at(-1)?.id;
       return listed.has_more && last ? { entries, next: last } : { entries };
     },

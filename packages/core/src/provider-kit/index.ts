@@ -18,7 +18,12 @@ export * from './unexpected-response.js';
 export * from './webhook-kit.js';
 // The sync contract of a provider's own suppression list (docs/suppression.md).
 export { reasonForBounce } from '../suppression/reasons.js';
-export type { SuppressionSource, SuppressionSourcePage, SuppressionTarget } from '../suppression/sync.js';
+export {
+  type SuppressionSource,
+  type SuppressionSourcePage,
+  type SuppressionTarget,
+  syncedEntry,
+} from '../suppression/sync.js';
 export {
   EVERY_STREAM,
   SUPPRESSION_REASONS,

@@ -3,7 +3,7 @@
  * `sendgridSuppressions`, `sesSuppressions`, `mailgunSuppressions`, `postmarkSuppressions`).
  * docs/suppression.md, "Sync with the providers".
  */
-import type { Suppression, SuppressionInput } from './types.js';
+import type { Suppression, SuppressionInput, SuppressionReason } from './types.js';
 
 /** One page of a provider's suppressions, already mapped to mailover's reasons. */
 export interface SuppressionSourcePage {
@@ -36,4 +36,19 @@ export interface SuppressionTarget {
   cannotHold(entry: Suppression): string | undefined;
   /** Add these entries, each one it can hold, to the provider's list. Rejects when the provider refused. */
   push(entries: readonly Suppression[]): Promise<void>;
+}
+
+/**
+ * One entry read from a provider's list, or none when the record has no address or a reason that
+ * maps to none of mailover's: `since` is kept only when it is a real time (a provider's date that
+ * does not parse leaves it to the list's "now"). `event` names where it came from (`sync:bounces`).
+ */
+export function syncedEntry(
+  address: string | null | undefined,
+  reason: SuppressionReason | undefined,
+  since: number | undefined,
+  event: string,
+): SuppressionInput[] {
+  if (!address || !reason) return [];
+  return [{ address, reason, ...(since !== undefined && Number.isFinite(since) ? { since } : {}), event }];
 }
