@@ -4,7 +4,7 @@
  * README's deduplication rule against every row already there. A duplicate of a held-out row is
  * reported by id only: its text is never printed (data/smtp-replies/README.md, "Split").
  *
- * Usage: node scripts/smtp-corpus/add-rows.mjs <list> [--write]
+ * Usage: npx tsx scripts/smtp-corpus/add-rows.ts <list> [--write]
  *
  * The list: directives set what the rows below them share, one row a line.
  *   #group owner/name            (required before the first row)
@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalised } from '../../packages/core/test/smtp-corpus-dedup.js';
 
 const directory = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/smtp-replies');
 const corpusFile = resolve(directory, 'replies.jsonl');
@@ -28,27 +29,6 @@ const heldOutGroups = new Set(
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#')),
 );
-
-// The deduplication rule of data/smtp-replies/README.md (the same as smtp-corpus.test.ts).
-function normalised(reply) {
-  return reply
-    .toLowerCase()
-    .replace(/^\s*(?:diagnostic-code:\s*)?(?:smtp|x-postfix|x-unix|mta|x-local)\s*;\s*/, '')
-    .replace(/<[^<>]*>/g, '<x>')
-    .replace(/\[[^[\]]*\]/g, '[x]')
-    .replace(/[\w.+=-]+@[\w.-]+/g, '<a>')
-    .replace(/\d{1,3}(?:\.\d{1,3}){3}/g, '<ip>')
-    .replace(
-      /\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|jp|de|ie|fr|uk|edu|io|info|biz|ru|example|invalid|test|cz|nl|it|es|pl|br|au|ca|us|be|ch|at|se|no|dk|fi|gr|il|in|cn|tw|kr|hu|ro|tr|mx|ar|cl|za|nz|eu)\b/g,
-      '<d>',
-    )
-    .replace(/[0-9a-f]{8,}/g, '<h>')
-    .replace(/\d{4,}/g, '<n>')
-    .replace(/https?:\/\/\S+/g, '<u>')
-    .replace(/[^\w<>.]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 const CATEGORIES = new Set([
   'accepted',
@@ -70,7 +50,7 @@ const CATEGORIES = new Set([
 
 const [listFile, ...flags] = process.argv.slice(2);
 if (!listFile) {
-  console.error('usage: add-rows.mjs <list> [--write]');
+  console.error('usage: add-rows.ts <list> [--write]');
   process.exit(2);
 }
 const existing = readFileSync(corpusFile, 'utf8')
