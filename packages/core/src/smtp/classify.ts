@@ -99,7 +99,6 @@ function applies(rule: TextRule, reply: ParsedSmtpReply): boolean {
   if (rule.classes && !rule.classes.includes(reply.replyClass as 0 | 4 | 5)) return false;
   if (rule.basics && !rule.basics.includes(reply.basic)) return false;
   if (rule.unlessEnhanced && reply.enhanced && rule.unlessEnhanced.test(reply.enhanced)) return false;
-  if (rule.onlyEnhanced && !(reply.enhanced && rule.onlyEnhanced.test(reply.enhanced))) return false;
   return true;
 }
 

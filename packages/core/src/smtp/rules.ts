@@ -32,8 +32,6 @@ export interface TextRule extends Keyed {
   readonly basics?: readonly number[];
   /** Not when the enhanced code matches this. */
   readonly unlessEnhanced?: RegExp;
-  /** Only when there is an enhanced code and it matches this. */
-  readonly onlyEnhanced?: RegExp;
 }
 
 export const TEXT_RULES: readonly TextRule[] = [
@@ -119,7 +117,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'reverse DNS / PTR missing',
     keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo', 'ehlo'],
     pattern:
-      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo|ehlo)(?: domain| name| host)? (?:[\w.-]{1,60} )?(?:does not|doesn't|did not|cannot be) resolve/i,
+      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo|ehlo)(?: domain| name| host)? (?:[\w.-]{1,60} )?(?:does not|doesn't|did not|cannot be) resolve|\b(?:possibly )?forged host ?name\b|\bip name (?:possibly )?forged\b/i,
     category: 'dns',
     weight: 95,
   },
@@ -465,17 +463,17 @@ export const TEXT_RULES: readonly TextRule[] = [
     weight: 89,
   },
 
-  // Unknown recipients: the address cannot receive mail, ever.
-  // Unless the code says the address's syntax is wrong (X.1.3, X.1.7): "invalid" then means
-  // malformed, not unknown (the guide, rule 14).
+  // The server's own TLS not working for now (a 4xx): its trouble, not a demand on the client.
   {
-    name: 'address called invalid, with a syntax code',
-    keys: ['invalid'],
-    pattern: /\binvalid (?:recipient|sender|destination|mailbox) address\b/i,
-    category: 'other_permanent',
-    weight: 86,
-    onlyEnhanced: /^[45]\.1\.[37]$/,
+    name: 'TLS not available for now',
+    keys: ['tls'],
+    pattern: /\btls (?:is )?(?:currently |temporarily )?not available\b/i,
+    category: 'server_busy',
+    weight: 84,
+    classes: [4],
   },
+
+  // Unknown recipients: the address cannot receive mail, ever.
   {
     name: 'recipient does not exist',
     keys: [
