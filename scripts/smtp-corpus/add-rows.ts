@@ -30,6 +30,14 @@ const heldOutGroups = new Set(
     .filter((line) => line !== '' && !line.startsWith('#')),
 );
 
+interface Row {
+  readonly id: string;
+  readonly reply: string;
+  readonly group: string;
+  /** The row as the file holds it. */
+  readonly line: string;
+}
+
 const CATEGORIES = new Set([
   'accepted',
   'greylisting',
@@ -56,11 +64,13 @@ if (!listFile) {
 const existing = readFileSync(corpusFile, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
-  .map((line) => ({ ...JSON.parse(line), line }));
-const seen = new Map(existing.map((row) => [normalised(row.reply), row]));
+  .map((line): Row => ({ ...JSON.parse(line), line }));
+const seen = new Map<string, { readonly id: string; readonly reply: string; readonly group: string }>(
+  existing.map((row) => [normalised(row.reply), row]),
+);
 
-const shared = {};
-const added = [];
+const shared: Record<string, string> = {};
+const added: Row[] = [];
 for (const [index, text] of readFileSync(listFile, 'utf8').split('\n').entries()) {
   if (text.trim() === '' || text.startsWith('//')) continue;
   const directive = /^#(group|licence|origin|source) (.+)$/.exec(text);
@@ -110,7 +120,7 @@ for (const [index, text] of readFileSync(listFile, 'utf8').split('\n').entries()
 console.log(`${added.length} new rows`);
 if (flags.includes('--write')) {
   // Sorted by group, case-insensitively, as the file is; the sort is stable.
-  const key = (row) => row.group.toLowerCase();
+  const key = (row: Row) => row.group.toLowerCase();
   const rows = [...existing, ...added].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   writeFileSync(corpusFile, `${rows.map((row) => row.line).join('\n')}\n`);
 }
