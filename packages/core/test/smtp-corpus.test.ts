@@ -8,39 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, loadCorpus } from '../../../bench/classify/corpus.js';
 import { formatScore, scoreRows } from '../../../bench/classify/score.js';
 import { SMTP_REPLY_CATEGORIES } from '../src/index.js';
+import { normalised } from './smtp-corpus-dedup.js';
 
 const corpus = loadCorpus();
 
-// Measured on 2026-12-03, second session (docs/smtp-classifier.md): held-out category 87.2 %,
-// transient 98.5 %, greylisting 16/16 with no false call, after nine new held-out sources were
-// added (27 + 4 ambiguous rows, many of them greylisting). The 92 % category and 99 % transient
-// targets are not met; the floors sit just below what is reached, and rise only with rules
-// written against dev rows.
+// Measured on 2026-12-03, third session (docs/smtp-classifier.md): held-out category 87.3 %,
+// transient 98.5 %, greylisting 19/19 with no false call, after 182 new dev rows from sources not
+// used before and the rules written against them (on the earlier held-out rows the category count
+// did not move), and three greylisting sources added to held-out. The 92 % category and 99 %
+// transient targets are not met; the floors sit just below what is reached, and rise only with
+// rules written against dev rows.
 const HELD_OUT_CATEGORY_FLOOR = 0.87;
 const HELD_OUT_TRANSIENT_FLOOR = 0.98;
 // Greylisting on held-out: at least this many labelled rows, so its recall means something.
-const HELD_OUT_GREYLISTING_ROWS = 16;
-
-// The deduplication rule of data/smtp-replies/README.md.
-function normalised(reply: string): string {
-  return reply
-    .toLowerCase()
-    .replace(/^\s*(?:diagnostic-code:\s*)?(?:smtp|x-postfix|x-unix|mta|x-local)\s*;\s*/, '')
-    .replace(/<[^<>]*>/g, '<x>')
-    .replace(/\[[^[\]]*\]/g, '[x]')
-    .replace(/[\w.+=-]+@[\w.-]+/g, '<a>')
-    .replace(/\d{1,3}(?:\.\d{1,3}){3}/g, '<ip>')
-    .replace(
-      /\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|jp|de|ie|fr|uk|edu|io|info|biz|ru|example|invalid|test|cz|nl|it|es|pl|br|au|ca|us|be|ch|at|se|no|dk|fi|gr|il|in|cn|tw|kr|hu|ro|tr|mx|ar|cl|za|nz|eu)\b/g,
-      '<d>',
-    )
-    .replace(/[0-9a-f]{8,}/g, '<h>')
-    .replace(/\d{4,}/g, '<n>')
-    .replace(/https?:\/\/\S+/g, '<u>')
-    .replace(/[^\w<>.]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+const HELD_OUT_GREYLISTING_ROWS = 19;
 
 describe(`the corpus (${CORPUS_DIR})`, () => {
   it('holds at least 1,000 distinct real replies, each with its source, licence and group', () => {

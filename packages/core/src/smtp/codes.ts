@@ -45,7 +45,11 @@ export const ENHANCED_CODES: Readonly<Record<string, EnhancedCodeEntry>> = {
   '2.2': { meaning: 'mailbox full', category: 'mailbox_full' },
   '2.3': { meaning: 'message length exceeds administrative limit', category: 'other_permanent' },
   '2.4': { meaning: 'mailing list expansion problem', category: TRANSIENT_OR_PERMANENT },
-  '3.0': { meaning: 'other or undefined mail system status', category: TRANSIENT_OR_PERMANENT },
+  // X.3.x is the destination system's own status (RFC 3463): a 4.3.0 is its temporary trouble.
+  '3.0': {
+    meaning: 'other or undefined mail system status',
+    category: { 4: 'server_busy', 5: 'other_permanent' },
+  },
   '3.1': { meaning: 'mail system full', category: 'server_busy' },
   '3.2': { meaning: 'system not accepting network messages', category: 'server_busy' },
   '3.3': { meaning: 'system not capable of selected features', category: 'other_permanent' },

@@ -48,7 +48,7 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     name: 'address verification in progress (Postfix reject_unverified_*)',
     keys: ['verification', 'unverified'],
-    pattern: /\baddress verification in progress|\bunverified address/i,
+    pattern: /\baddress verification (?:in progress|problem)|\bunverified address/i,
     category: 'other_transient',
     weight: 100,
   },
@@ -117,7 +117,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'reverse DNS / PTR missing',
     keys: ['ptr', 'reverse', 'rdns', 'cannot', 'hostname', 'helo', 'ehlo'],
     pattern:
-      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo|ehlo)(?: domain| name| host)? (?:[\w.-]{1,60} )?(?:does not|doesn't|did not|cannot be) resolve/i,
+      /\bPTR\b|\breverse (?:dns|lookup|look|name|mapping|hostname|resolution)|\brdns\b|\bcannot find your (?:host ?name|reverse)|\b(?:hostname|helo|ehlo)(?: domain| name| host)? (?:[\w.-]{1,60} )?(?:does not|doesn't|did not|cannot be) resolve|\b(?:possibly )?forged host ?name\b|\bip name (?:possibly )?forged\b/i,
     category: 'dns',
     weight: 95,
   },
@@ -133,7 +133,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'DNS lookup failed',
     keys: ['unable', 'cannot', 'could', 'couldn', 'failed', 'lookup', 'dns', 'name'],
     pattern:
-      /\b(?:unable to|cannot|could ?n[o']t|failed to) (?:look ?up|resolve)\b|\blookup dns\b|\bdns lookup\b|\bname lookup failed\b/i,
+      /\b(?:unable to|cannot|could ?n[o']t|failed to) (?:look ?up|resolve)\b|\blookup dns\b|\bdns look-?up\b|\bname lookup failed\b/i,
     category: 'dns',
     weight: 90,
   },
@@ -249,7 +249,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'reputation',
     ],
     pattern:
-      /\bblock[ -]?list(?:ed)?\b|\bblack[ -]?list(?:ed)?\b|\bdeny[ -]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\bbanned sending ip|\bblocked using [\w.-]{1,60}|\bip (?:address )?(?:is )?banned|\breputation database\b/i,
+      /\bblock[ -]?list(?:ed)?\b|\bblack[ -]?list(?:ed)?\b|\bdeny[ -]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\b(?:is|are) (?:in|on) (?:my|our|the|a) (?!allow|white|safe|mailing|distribution)[a-z-]{1,30} ?list\b|\bbanned sending ip|\bblocked using [\w.-]{1,60}|\bip (?:address )?(?:is )?banned|\breputation database\b/i,
     category: 'blocklisted',
     weight: 90,
   },
@@ -276,6 +276,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'rate',
       'queue',
       'submission',
+      'transfer',
       'quota',
       'max',
       'maximum',
@@ -285,7 +286,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'mails',
     ],
     pattern:
-      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate|queue|submission) quota\b|\bquota (?:for|of) (?:sending|messages|emails)|\bmax(?:imum)? number of (?:new\/first-time |new |first-time )?(?:messages|recipients|emails|mails)\b[^.;]{0,40}\b(?:reached|exceeded)\b|\b(?:messages|recipients|emails|mails)\b[^.;]{0,30}\bover (?:the )?past \d{1,3} ?(?:h|hours?|days?)\b/i,
+      /\b(?:sending|daily|hourly|message|outbound|relay|send|rate|queue|submission|transfer) quota\b|\bquota (?:for|of) (?:sending|messages|emails)|\bmax(?:imum)? number of (?:new\/first-time |new |first-time )?(?:messages|recipients|emails|mails)\b[^.;]{0,40}\b(?:reached|exceeded)\b|\b(?:messages|recipients|emails|mails)\b[^.;]{0,30}\bover (?:the )?past \d{1,3} ?(?:h|hours?|days?)\b/i,
     category: 'rate_limit',
     weight: 93,
   },
@@ -321,7 +322,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'sender authentication (SPF, DKIM, DMARC, ARC) failed',
     keys: ['spf', 'dkim', 'dmarc', 'arc', 'unauthenticated', 'not', 'alignment', 'sender', 'authenticate'],
     pattern:
-      /\bSPF\b|\bDKIM\b|\bDMARC\b|\bARC (?:validation|check)|\bunauthenticated\b|\bnot aligned\b|\balignment\b|\bsender (?:is |was )?not authenticated|\bauthenticate with either/i,
+      /\bSPF\b|\bDKIM\b|\bDMARC\b|\bARC (?:validation|check)|\bunauthenticated\b(?! (?:commands?|clients?|connections?|sessions?))|\bnot aligned\b|\balignment\b|\bsender (?:is |was )?not authenticated|\bauthenticate with either/i,
     category: 'policy_reputation',
     weight: 90,
   },
@@ -336,9 +337,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   // The sender's address itself refused: not the recipient's (the recipient rules below).
   {
     name: 'sender address refused',
-    keys: ['sender', 'unknown', 'invalid', 'bad', 'emetteur'],
+    keys: ['sender', 'unknown', 'invalid', 'bad', 'unacceptable', 'emetteur'],
     pattern:
-      /\bsender address rejected\b|\b(?:unknown|invalid|bad) (?:outbound )?sender\b|\bemetteur invalide\b|\bsender (?:rejected|denied|blocked)\b/i,
+      /\bsender address rejected\b|\b(?:unknown|invalid|bad|unacceptable) (?:outbound )?sender\b(?!'s)|\bemetteur invalide\b|\bsender (?:rejected|denied|blocked)\b/i,
     category: 'policy_reputation',
     weight: 87,
   },
@@ -349,7 +350,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'TLS required of the client',
     keys: ['tls', 'over', 'encryption', 'requires', 'require', 'required', 'must', 'starttls', 'route'],
     pattern:
-      /\bover a tls connection|\btls(?:\/ssl)? (?:is )?required|\brequires? (?:a )?(?:secure|tls|encrypted) connection|\bencryption (?:is )?required|\bmust (?:issue a )?starttls|\bstarttls (?:is )?required|\bthis route requires\b/i,
+      /\bover a tls connection|\btls(?:\/ssl)? (?:(?:conversation|session|connection) )?(?:is )?required\b(?! but)|\brequires? (?:a )?(?:secure|tls|encrypted) connection|\bencryption (?:is )?required|\bmust (?:issue a )?starttls|\bstarttls (?:is )?required|\bthis route requires\b/i,
     category: 'auth_required',
     weight: 92,
   },
@@ -374,9 +375,13 @@ export const TEXT_RULES: readonly TextRule[] = [
       'server',
       'incorrect',
       'client',
+      'oauth',
+      'access',
+      'insufficient',
+      'unauthenticated',
     ],
     pattern:
-      /\bauthentication (?:is )?(?:required|unsuccessful|failed|failure|credentials invalid)|\bauth(?:entication)? required\b|\bnot authenticated\b|\bclient was not authenticated\b|\bwas not authenticated\b|\b(?:must|please) (?:authenticate|log ?in|first authenticate)\b|\busername and password\b|\bpassword (?:not accepted|required|incorrect|invalid)|\binvalid (?:login|credentials|password|username|user ?name or password)|\blogin (?:attempts|failed|incorrect|denied)|\bapplication-specific password|\bauthentication (?:is )?not (?:allowed|enabled|permitted)|\bsmtp ?auth(?:entication)? (?:is )?(?:disabled|required)|\bsmtpclientauthentication|\bauth (?:failed|error)|\bidentity changes?\b|\bturn on smtp authentication\b|\bserver authentication\b|\bincorrect authentication\b/i,
+      /\bauthentication (?:is )?(?:required|unsuccessful|failed|failure|credentials invalid)|\bauth(?:entication)? required\b|\bnot authenticated\b|\bclient was not authenticated\b|\bwas not authenticated\b|\b(?:must|please) (?:authenticate|log ?in|first authenticate)\b|\busername and password\b|\bpassword (?:not accepted|required|incorrect|invalid)|\binvalid (?:login|credentials|password|username|user ?name or password)|\blogin (?:attempts|failed|incorrect|denied)|\bapplication-specific password|\bauthentication (?:is )?not (?:allowed|enabled|permitted)|\bsmtp ?auth(?:entication)? (?:is )?(?:disabled|required)|\bsmtpclientauthentication|\bauth (?:failed|error)|\bidentity changes?\b|\bturn on smtp authentication\b|\bserver authentication\b|\bincorrect authentication\b|\b(?:authentication|auth|login) (?:errors|failures)\b|\b(?:oauth|access|auth) token (?:expired|invalid|revoked)\b|\bnot logged in\b|\binsufficient authori[sz]ation\b|\bunauthenticated (?:commands?|clients?|connections?|sessions?)\b/i,
     category: 'auth_required',
     weight: 88,
   },
@@ -448,6 +453,26 @@ export const TEXT_RULES: readonly TextRule[] = [
     weight: 84,
   },
 
+  // RFC 5321's own 451 text, and a receiver that cannot take mail "at this time": its trouble, above
+  // the "local problem" of a misconfigured receiver.
+  {
+    name: 'error in processing on the receiver',
+    keys: ['error', 'unable'],
+    pattern: /\berror in processing\b|\bunable to accept (?:\w{1,20} ){0,2}at this time\b/i,
+    category: 'server_busy',
+    weight: 89,
+  },
+
+  // The server's own TLS not working for now (a 4xx): its trouble, not a demand on the client.
+  {
+    name: 'TLS not available for now',
+    keys: ['tls'],
+    pattern: /\btls (?:is )?(?:currently |temporarily )?not available\b/i,
+    category: 'server_busy',
+    weight: 84,
+    classes: [4],
+  },
+
   // Unknown recipients: the address cannot receive mail, ever.
   {
     name: 'recipient does not exist',
@@ -503,9 +528,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   // Mailbox busy (locked by another delivery or session).
   {
     name: 'mailbox busy or locked',
-    keys: ['mailbox', 'mail', 'user', 'recipient', 'folder', 'lock', 'locking', 'temporary'],
+    keys: ['mailbox', 'mail', 'user', 'recipient', 'folder', 'lock', 'locking', 'temporary', 'file'],
     pattern:
-      /\bmail ?box (?:is )?(?:temporarily )?(?:busy|locked|in use)|\bmail ?box\b.{0,20}\b(?:locked|busy)\b|\b(?:user|recipient|folder) (?:is )?busy\b|\bmailbox temporarily unavailable|\block(?:ing)? (?:failure|error)\b|\bmailbox\.lock\b|\btemporary locked\b/i,
+      /\bmail ?box (?:is )?(?:temporarily )?(?:busy|locked|in use)|\bmail ?box\b.{0,20}\b(?:locked|busy)\b|\b(?:user|recipient|folder) (?:is )?busy\b|\bmailbox temporarily unavailable|\block(?:ing)? (?:failure|error)\b|\bmailbox\.lock\b|\btemporary locked\b|\b(?:file|mailbox|folder) has been locked\b/i,
     category: 'mailbox_busy',
     weight: 86,
   },
@@ -547,9 +572,18 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'receiver misconfigured or local problem',
-    keys: ['configuration', 'misconfigur', 'misconfigured', 'local', 'upstream', 'qqt', 'milter'],
+    keys: [
+      'configuration',
+      'misconfigur',
+      'misconfigured',
+      'local',
+      'upstream',
+      'qqt',
+      'milter',
+      'temporary',
+    ],
     pattern:
-      /\bconfiguration (?:problem|error)|\bmisconfigur|\blocal (?:problem|error|configuration)|\bupstream error|\bqqt failure|\bmilter\b/i,
+      /\bconfiguration (?:problem|error)|\bmisconfigur|\blocal (?:problem|error|configuration)|\bupstream error|\bqqt failure|\bmilter\b|\btemporary lookup (?:error|failure)\b/i,
     category: 'other_transient',
     weight: 88,
     classes: [4, 0],
@@ -561,7 +595,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'too many connections or messages per connection',
     keys: ['too', 'max', 'maximum', 'thread', 'concurrent', 'messages', 'message', 'connection', 'frequency'],
     pattern:
-      /\btoo many (?:\w{1,30} ){0,2}(?:connections|sessions|connects)\b|\b(?:max|maximum) (?:number of )?(?:messages?|mails?) per (?:connection|session)\b|\bmessages? per connection\b|\bthread limit\b|\b(?:maximum|max) (?:number of )?concurrent\b|\bconcurrent connections?\b(?: per| limit| from|.{0,40}\bexceeded)|\bconnection (?:rate|frequency) (?:limit|limited)|\bfrequency limited\b|\btoo many (?:recipient|rcpt|delivery|connection) attempts\b/i,
+      /\btoo many (?:\w{1,30} ){0,2}(?:connections|sessions|connects|clients)\b|\b(?:max|maximum) (?:number of )?(?:messages?|mails?) per (?:connection|session)\b|\bmessages? per connection\b|\bthread limit\b|\b(?:maximum|max) (?:number of )?concurrent\b|\bconcurrent connections?\b(?: per| limit| from|.{0,40}\bexceeded)|\bconnection (?:rate|frequency) (?:limit|limited)|\bfrequency limited\b|\btoo many (?:recipient|rcpt|delivery|connection) attempts\b/i,
     category: 'rate_limit',
     weight: 88,
   },
@@ -613,7 +647,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'received',
     ],
     pattern:
-      /\brate[ -]?limit|\bratelimit|\bthrottl|\btoo many (?:\w{1,30} ){0,2}(?:connections|sessions|messages|mails?|e-?mails|recipients|rcpts?|recent|connects|requests|deliveries|transactions|hosts)\b|\bsent (?:too|to) many\b|\btoo much (?:mail|e-?mail|traffic)\b|\bsender rate\b|\bover ?limit\b|\btoo (?:fast|quickly|frequent(?:ly)?)\b|\bat a rate that\b|\b(?:maximum|max) (?:sending|connection|message) rate|\bsending rate\b|\bfrequency limit|\bexceed(?:ed|s)? the (?:max|maximum) number|\b(?:hourly|daily|peak|sending|relay|message|connection|recipient|session) (?:\w{1,30} ){0,2}limits? (?:exceeded|reached|hit)|\blimit (?:exceeded|reached) for (?:customer|user|sender|domain|ip)|\bplease (?:try again )?slower|\blimits? (?:for|on) (?:how many|the number of)|\b(?:messages|emails|e-mails|mails|recipients|connections) (?:\w{1,30} ){0,3}per (?:hour|day|minute|second)\b|\bslow down\b|\bdenial of service\b|\bDoS\b|\btry again later, closing connection|\bper-domain connection limit|\bexcessive (?:volume|rate|traffic)\b|\bhas exceeded (?:their|its|the|permitted)? ?(?:permitted )?limits?\b|\bexceeded (?:their|its) limit\b|\breceived too much\b/i,
+      /\brate[ -]?limit|\bratelimit|\bthrottl|\btoo many (?:\w{1,30} ){0,2}(?:connections|sessions|messages|mails?|e-?mails|recipients|rcpts?|recent|connects|requests|deliveries|transactions|hosts)\b|\bsent (?:too|to) many\b|\btoo much (?:mail|e-?mail|traffic)\b|\bsender rate\b|\bover ?limit\b|\btoo (?:fast|quickly|frequent(?:ly)?)\b|\bat a rate that\b|\b(?:maximum|max) (?:sending|connection|message) rate|\bsending rate\b|\bfrequency limit|\bexceed(?:ed|s)? the (?:max|maximum) number|\b(?:hourly|daily|peak|sending|relay|message|connection|recipient|session) (?:\w{1,30} ){0,2}limits? (?:exceeded|reached|hit)|\blimit (?:exceeded|reached) for (?:customer|user|sender|domain|ip)|\bplease (?:try again )?slower|\blimits? (?:for|on) (?:how many|the number of)|\b(?:messages|emails|e-mails|mails|recipients|connections) (?:\w{1,30} ){0,3}per (?:hour|day|minute|second)\b|\bslow down\b|\bdenial of service\b|\bDoS\b|\btry again later, closing connection|\bper-domain connection limit|\bexcessive (?:volume|rate|traffic)\b|\bhas exceeded (?:their|its|the|permitted)? ?(?:permitted )?limits?\b|\bexceeded (?:their|its) limit\b|\breceived too much\b|\btoo many [A-Z]{4} commands\b|\bsession (?:\w{1,20} )?(?:open|opened|active) (?:for )?too long\b/i,
     category: 'rate_limit',
     weight: 83,
   },
@@ -637,9 +671,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   // destination (the guide, rule 8).
   {
     name: 'secure channel to the destination failed',
-    keys: ['dane', 'tlsa', 'certificate', 'must', 'starttls'],
+    keys: ['dane', 'tlsa', 'certificate', 'must', 'starttls', 'mta', 'tls', 'not'],
     pattern:
-      /\bdane\b|\btlsa\b|\bcertificate[- ](?:host[- ]mismatch|expired)|\bmust support tls\b|\bstarttls-not-supported\b/i,
+      /\bdane\b|\btlsa\b|\bcertificate[- ](?:host[- ]mismatch|expired)|\bmust support tls\b|\bstarttls-not-supported\b|\bmta-sts\b|\btls (?:is )?required but (?:\w{1,20} ){0,2}(?:unavailable|unsupported|failed|not supported|not available)\b|\bnot supported by (?:the )?remote (?:host|server)\b/i,
     category: 'connection',
     weight: 93,
   },
@@ -671,7 +705,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'requests',
     ],
     pattern:
-      /\bconnection\b[^.;]{0,30}\b(?:timed? ?out|timeout|reset|closed|lost|dropped|expired|aborted|broken|failed|interrupted|refused by)\b|\b(?:timed? ?out|timeout|reset by peer|closed abruptly)\b[^.;]{0,30}\bconnection\b|\b(?:can'?t|cannot|could ?n[o']t|unable to|wasn'?t able to|failed to) (?:\w{1,30} ){0,2}(?:connect|establish|contact)\b|\blost connection\b|\bbroken pipe\b|\bno route to host\b|\bnetwork (?:is )?unreachable\b|\bhost unreachable\b|\breset by peer\b|\btry reconnecting\b|\btls (?:handshake|negotiation) failed|\bdid not accept our requests? to connect\b|\bconnection refused\b/i,
+      /\bconnection\b[^.;]{0,30}\b(?:timed? ?out|timeout|reset|closed|lost|dropped|expired|aborted|broken|failed|interrupted|refused by)\b|\b(?:timed? ?out|timeout|reset by peer|closed abruptly)\b[^.;]{0,30}\bconnection\b|\b(?:can'?t|cannot|could ?n[o']t|unable to|wasn'?t able to|failed to) (?:\w{1,30} ){0,2}(?:connect|establish|contact)\b|\blost connection\b|\bbroken pipe\b|\bno (?:valid )?route to (?:host|remote|destination)\b|\bnetwork error\b|\bnetwork (?:is )?unreachable\b|\bhost unreachable\b|\breset by peer\b|\btry reconnecting\b|\btls (?:handshake|negotiation) failed|\bdid not accept our requests? to connect\b|\bconnection refused\b/i,
     category: 'connection',
     weight: 80,
   },
@@ -727,8 +761,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   // A bounce judged backscatter (a DSN for mail the receiver never sent): the message is refused.
   {
     name: 'invalid bounce (backscatter)',
-    keys: ['invalid', 'backscatter', 'bounce'],
-    pattern: /\binvalid bounce\b|\bbackscatter\b|\bbounce with (?:non-empty|invalid)\b/i,
+    keys: ['invalid', 'backscatter', 'bounce', 'multi'],
+    pattern:
+      /\binvalid bounce\b|\bbackscatter\b|\bbounce with (?:non-empty|invalid)\b|\bmulti-recipient bounce\b/i,
     category: 'content_rejected',
     weight: 90,
   },
@@ -814,6 +849,16 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
 
   // Permanent failures of another kind: size, loops, relaying, protocol, syntax.
+  // Something the client asked for that the server does not do, above the 5.1.1 of "IP address
+  // literals are not supported".
+  {
+    name: 'feature not supported',
+    keys: ['is', 'are'],
+    pattern: /\b(?:is|are) not supported\b/i,
+    category: 'other_permanent',
+    weight: 60,
+    classes: [5],
+  },
   {
     name: 'no valid recipients left in the transaction',
     keys: ['no'],
@@ -854,7 +899,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'address',
     ],
     pattern:
-      /\bneed fully[- ]qualified\b|\bfully[- ]qualified (?:address|hostname|domain) (?:required|needed)|\binvalid (?:ip )?address\b(?! syntax)|\bsingle label domains?\b|\bx\.400\b|\bhelo command rejected: invalid\b|\b(?:sender|recipient|destination|envelope) address (?:is )?(?:malformed|too long)\b|\bmalformed (?:sender|recipient|destination|envelope) (?:address|domain)\b|\baddress must contain a domain\b/i,
+      /\bneed fully[- ]qualified\b|\bfully[- ]qualified (?:address|hostname|domain) (?:required|needed)|\binvalid (?:ip )?address\b(?! syntax)|\bsingle label domains?\b|\bx\.400\b|\bhelo command rejected: invalid\b|\b(?:sender|recipient|destination|envelope) address (?:is )?(?:malformed|too long)\b|\bmalformed (?:sender|recipient|destination|envelope) (?:address|domain)\b|\baddress must contain a domain\b|\b(?:sender|recipient) address syntax\b/i,
     category: 'other_permanent',
     weight: 89,
   },
@@ -919,9 +964,12 @@ export const TEXT_RULES: readonly TextRule[] = [
       'used',
       'zero',
       'synchronization',
+      'talk',
+      'talking',
+      'pregreet',
     ],
     pattern:
-      /\bprotocol (?:violation|error)|\bbad sequence of commands|\bsyntax error|\bsyntactically invalid\b|\bcommand (?:not (?:recognized|implemented)|unrecognized)|\bunrecognized command|\bnot a valid (?:rfc[ -]?5321 )?address|\binvalid address syntax|\bpipelin|\bline too long|\bimproper (?:sequence|command)|\bneed (?:rcpt|mail|helo|ehlo) command\b|\bhelo or ehlo required\b|\bvalid rcpt command must precede\b|\bsender not yet given\b|\bonly (?:rset|bdat) (?:accepted|permissible)\b|\bmail transaction in progress\b|\bused when not advertised\b|\bzero size for bdat\b|\bsynchronization error\b/i,
+      /\bprotocol (?:violation|error)|\bbad sequence of commands|\bsyntax error|\bsyntactically invalid\b|\bcommand (?:not (?:recognized|implemented)|unrecognized)|\bunrecognized command|\bnot a valid (?:rfc[ -]?5321 )?address|\binvalid address syntax|\bpipelin|\bline too long|\bimproper (?:sequence|command)|\bneed (?:rcpt|mail|helo|ehlo) command\b|\bhelo or ehlo required\b|\bvalid rcpt command must precede\b|\bsender not yet given\b|\bonly (?:rset|bdat) (?:accepted|permissible)\b|\bmail transaction in progress\b|\bused when not advertised\b|\bzero size for bdat\b|\bsynchronization error\b|\btalk(?:ing)? too soon\b|\bpregreet\b/i,
     category: 'other_permanent',
     weight: 78,
   },
