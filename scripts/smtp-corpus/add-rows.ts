@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalised } from '../../packages/core/test/smtp-corpus-dedup.js';
+import { normalised } from './dedup.js';
 
 const directory = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/smtp-replies');
 const corpusFile = resolve(directory, 'replies.jsonl');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, loadCorpus } from '../../../bench/classify/corpus.js';
 import { formatScore, scoreRows } from '../../../bench/classify/score.js';
 import { SMTP_REPLY_CATEGORIES } from '../src/index.js';
-import { normalised } from './smtp-corpus-dedup.js';
+import { normalised } from '../../../scripts/smtp-corpus/dedup.js';
 
 const corpus = loadCorpus();
 
