@@ -7,7 +7,8 @@ import { defineProvider, requireTimeoutMs, requireWholeNumber, sendAbortable } f
 import type { Transporter } from 'nodemailer';
 import { smtpTransport } from './client.js';
 import { classifySmtpError, scrubError } from './errors.js';
-import { rejectedRecipientsOf, toSmtpMail } from './mapping.js';
+import { toSmtpMail } from './mapping.js';
+import { sendTheRest } from './recipient-limit.js';
 
 export { classifySmtpError, type SmtpErrorContext } from './errors.js';
 export { SmtpUnsendableError, toSmtpMail } from './mapping.js';
@@ -56,19 +57,20 @@ export function smtp(options: SmtpOptions = {}): ProviderV1 & { close(): Promise
       const relay = smtpTransport(options, { timeoutMs, maxConnections });
       return {
         async send(message, context) {
-          const mail = toSmtpMail(message, context.recipients);
           const mailer = await relay.transport();
-          try {
-            const info = await sendAbortable('SMTP', context.signal, () => mailer.sendMail(mail));
-            const rejected = rejectedRecipientsOf(info, relay.secrets);
-            return {
-              providerMessageId: (info as { messageId?: string }).messageId ?? message.messageId,
-              ...(rejected ? { rejected } : {}),
-            };
-          } catch (error) {
-            // A relay may echo what it was sent (an AUTH blob) in its reply: scrubbed before anyone sees it.
-            throw scrubError(error, relay.secrets);
-          }
+          const transact = async (recipients: readonly string[] | undefined) => {
+            const mail = toSmtpMail(message, recipients);
+            try {
+              return await sendAbortable('SMTP', context.signal, () => mailer.sendMail(mail));
+            } catch (error) {
+              // A relay may echo what it was sent (an AUTH blob) in its reply: scrubbed before anyone sees it.
+              throw scrubError(error, relay.secrets);
+            }
+          };
+          const info = await transact(context.recipients);
+          const providerMessageId = (info as { messageId?: string }).messageId ?? message.messageId;
+          const rejected = await sendTheRest(info, transact, relay.secrets);
+          return { providerMessageId, ...(rejected ? { rejected } : {}) };
         },
         classifyError: (error) =>
           classifySmtpError(error, { secrets: relay.secrets, greylistingRetryAfterMs }),

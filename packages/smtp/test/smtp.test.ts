@@ -244,6 +244,73 @@ describe('smtp()', () => {
     expect(await mailer.suppressions.has('carol@example.net')).toBeUndefined();
   });
 
+  it('a relay that takes two recipients a transaction gets the rest in further transactions, in the same send (RFC 5321 §4.5.3.1.10)', async () => {
+    const relay = await startRelay((address, session) => {
+      if (address === 'bob@example.org')
+        return '550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown';
+      return session.envelope.rcptTo.length >= 2 ? '452 4.5.3 Error: too many recipients' : undefined;
+    });
+    closers.push(relay.close);
+    const provider = smtp({ port: relay.port, pool: false });
+    closers.push(provider.close);
+    const mailer = createMailer({ providers: [provider] });
+    const everyone = [
+      'a1@example.edu',
+      'a2@example.edu',
+      'bob@example.org',
+      'a3@example.edu',
+      'a4@example.edu',
+    ];
+    const result = await mailer.send({ from: 'app@example.test', to: everyone, subject: 's', text: 't' });
+    // Three transactions of at most two: everyone but Bob once, and Bob reported for his own reason.
+    expect(relay.received.map((entry) => entry.to)).toEqual([
+      ['a1@example.edu', 'a2@example.edu'],
+      ['a3@example.edu', 'a4@example.edu'],
+    ]);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({
+        address: 'bob@example.org',
+        category: 'recipient_unknown',
+        transient: false,
+      }),
+    ]);
+    expect(result.attempts).toHaveLength(1);
+    const status = await mailer.status(result.id);
+    if (status?.state !== 'sent') throw new Error('expected a sent message');
+    for (const address of ['a1@example.edu', 'a2@example.edu', 'a3@example.edu', 'a4@example.edu'])
+      expect(status.recipients[address]?.state).toBe('accepted');
+    // Each copy carries every recipient in its headers, as one message would.
+    const copy = await simpleParser(relay.received[1]!.raw);
+    expect((copy.to as { value: { address: string }[] }).value.map((entry) => entry.address)).toEqual(
+      everyone,
+    );
+  });
+
+  it('stops when a further transaction takes nobody, and reports the rest as the relay answered', async () => {
+    let transactions = 0;
+    const relay = await startRelay((_address, session) => {
+      if (session.envelope.rcptTo.length === 0) transactions += 1;
+      // The first transaction takes one recipient; every later one refuses everyone for the limit.
+      return transactions === 1 && session.envelope.rcptTo.length === 0
+        ? undefined
+        : '452 4.5.3 Too many recipients';
+    });
+    closers.push(relay.close);
+    const provider = smtp({ port: relay.port, pool: false });
+    closers.push(provider.close);
+    const result = await createMailer({ providers: [provider] }).send({
+      from: 'app@example.test',
+      to: ['a1@example.edu', 'a2@example.edu', 'a3@example.edu'],
+      subject: 's',
+      text: 't',
+    });
+    expect(relay.received.map((entry) => entry.to)).toEqual([['a1@example.edu']]);
+    expect(result.rejected?.map((entry) => [entry.address, entry.reply, entry.transient])).toEqual([
+      ['a2@example.edu', '452 4.5.3 Too many recipients', true],
+      ['a3@example.edu', '452 4.5.3 Too many recipients', true],
+    ]);
+  });
+
   it('a relay that takes everyone reports no rejected recipients', async () => {
     const relay = await startRelay();
     closers.push(relay.close);
