@@ -14,7 +14,13 @@ import { sendgrid } from '@mailover/sendgrid';
 import { smtp } from '@mailover/smtp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DnsServer, nsdUnavailableReason, startNsd } from '../dns-server/nsd.js';
-import { type RealGreylister, startRealGreylister, TEST_DOMAIN, unavailableReason } from './harness.js';
+import {
+  RECIPIENT_LIMIT,
+  type RealGreylister,
+  startRealGreylister,
+  TEST_DOMAIN,
+  unavailableReason,
+} from './harness.js';
 
 const reason = unavailableReason();
 if (reason) console.log(`real greylister suite skipped: ${reason}`);
@@ -235,4 +241,47 @@ describe.skipIf(reason !== undefined)('greylisting loop on Postfix + postgrey', 
     },
     60_000,
   );
+  it('a relay with a recipient limit (Postfix smtpd_recipient_limit) gets every recipient, in transactions of the limit', async () => {
+    const relay = smtp({
+      host: greylister.host,
+      port: greylister.limitedPort,
+      localAddress: FIXED_IP,
+      pool: false,
+    });
+    const limited = createMailer({ providers: [relay] });
+    try {
+      const run = randomUUID().slice(0, 8);
+      const recipients = Array.from(
+        { length: 2 * RECIPIENT_LIMIT + 1 },
+        (_, index) => `many-${run}-${index}@${greylister.domain}`,
+      );
+      const sent = await limited.send({
+        from: 'shop@sender.test',
+        to: recipients,
+        subject: 'All of you',
+        text: 'x',
+      });
+      expect(sent.rejected).toBeUndefined();
+      expect(sent.attempts).toHaveLength(1);
+      // Postfix's own log: each recipient delivered (to the discard transport) once.
+      const deadline = Date.now() + 10_000;
+      const delivered = () =>
+        recipients.filter((recipient) =>
+          greylister.logFor(recipient).some((line) => /status=sent/.test(line)),
+        );
+      while (delivered().length < recipients.length && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(delivered()).toEqual(recipients);
+      // In transactions of at most the limit: one Postfix queue id per transaction.
+      const queueIds = new Set(
+        recipients.flatMap((recipient) =>
+          greylister.logFor(recipient).flatMap((line) => /\b([0-9A-F]{6,}): to=</.exec(line)?.[1] ?? []),
+        ),
+      );
+      expect(queueIds.size).toBe(Math.ceil(recipients.length / RECIPIENT_LIMIT));
+    } finally {
+      await limited.close();
+      await relay.close();
+    }
+  }, 30_000);
 });

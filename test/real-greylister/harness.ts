@@ -1,6 +1,7 @@
 /**
  * A real greylister on loopback for the end-to-end suite: Postfix on 127.0.0.1:2525 with postgrey
- * as its policy service, as described in docs/greylisting.md. Started by the suite itself
+ * as its policy service, as described in docs/greylisting.md, and on 127.0.0.1:2526 without it and
+ * with a recipient limit of 2 a transaction. Started by the suite itself
  * where Postfix and postgrey are installed (`.ci/run` installs them); otherwise the suite reports
  * itself skipped with the reason.
  */
@@ -14,12 +15,17 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const MARKER = '# configured by mailover test/real-greylister';
 export const SMTP_PORT = 2525;
+/** The same Postfix without postgrey and with `smtpd_recipient_limit = 2`: a relay's recipient limit. */
+export const LIMITED_PORT = 2526;
+export const RECIPIENT_LIMIT = 2;
 const POLICY_PORT = 10023;
 export const TEST_DOMAIN = 'example.test';
 
 export interface RealGreylister {
   readonly host: string;
   readonly port: number;
+  /** A port of the same Postfix that takes {@link RECIPIENT_LIMIT} recipients a transaction and does not greylist. */
+  readonly limitedPort: number;
   readonly domain: string;
   /** Postfix's log lines about one recipient (to confirm what was really accepted). */
   logFor(recipient: string): string[];
@@ -68,6 +74,10 @@ export async function startRealGreylister(
   ]);
   await run('/usr/sbin/postconf', ['-M#', 'smtp/inet']).catch(() => undefined);
   await postconf('-M', `${SMTP_PORT}/inet=${SMTP_PORT} inet n - n - - smtpd`);
+  await postconf(
+    '-M',
+    `${LIMITED_PORT}/inet=${LIMITED_PORT} inet n - n - - smtpd -o smtpd_recipient_limit=${RECIPIENT_LIMIT} -o smtpd_recipient_restrictions=reject_unauth_destination`,
+  );
 
   // A fresh postgrey database every run, so earlier runs' triplets do not pass.
   const dbdir = mkdtempSync(join(tmpdir(), 'mailover-postgrey-'));
@@ -84,12 +94,14 @@ export async function startRealGreylister(
   if (spawnSync('/usr/sbin/postfix', ['status']).status === 0) await run('/usr/sbin/postfix', ['reload']);
   else await run('/usr/sbin/postfix', ['start']);
   await waitForPort(SMTP_PORT, 15_000);
+  await waitForPort(LIMITED_PORT, 15_000);
   await waitForPort(POLICY_PORT, 15_000);
   const logStart = existsSync('/var/log/postfix.log') ? readFileSync('/var/log/postfix.log').length : 0;
 
   return {
     host: '127.0.0.1',
     port: SMTP_PORT,
+    limitedPort: LIMITED_PORT,
     domain: TEST_DOMAIN,
     logFor(recipient) {
       if (!existsSync('/var/log/postfix.log')) return [];
