@@ -1142,6 +1142,127 @@ export const TEXT_RULES: readonly TextRule[] = [
     weight: 35,
     classes: [4],
   },
+
+  // Wordings of bounce collections and Exchange's NDR pages (dev rows of 2026-12-03, fourth round:
+  // twisted1919/bounce-handler, MicrosoftDocs/OfficeDocs-Support); guide rules cited where they decide.
+  {
+    name: 'a mailbox named full, or its space or file limit reached',
+    keys: ['mailbox', 'quota', 'space', 'error'],
+    pattern:
+      /\bmailbox (?:<[^<>]{1,100}> |\S{1,100} )?is full\b|\bquota exceeds?\b|\bspace not enough\b|\berror writing message: file too large\b/i,
+    category: 'mailbox_full',
+    weight: 91,
+  },
+  {
+    name: 'recipient not in the directory, or taking no mail at all',
+    keys: ['not', 'no', 'all', 'receiving', 'mail'],
+    pattern:
+      /\bnot listed in (?:the )?(?:public )?name (?:&|and) address book\b|\bno valid recipients?\b|\ball recipients (?:are|were) invalid\b|\b(?:path|user|account) no exists?\b|\breceiving (?:is )?disabled\b|\bno longer accepts? (?:e-?)?mail\b|\bmail receiving disabled\b/i,
+    category: 'recipient_unknown',
+    weight: 84,
+  },
+  {
+    name: 'relaying refused by the administrator, or the server is not a gateway (guide rule 13)',
+    keys: ['relaying', 'relay', 'not'],
+    pattern:
+      /\brelay(?:ing)? to (?:<[^<>]{1,100}>|\S{1,100}) (?:is )?(?:prohibited|denied|not permitted|not allowed)\b|\bnot a gateway\b/i,
+    category: 'other_permanent',
+    weight: 80,
+  },
+  {
+    name: 'relaying refused for want of a login (guide rule 13)',
+    keys: ['not', 'smtp'],
+    pattern: /\bnot logged in(?:to)?\b|\bhave not logged\b|\bsmtp auth(?:entication)? turned on\b/i,
+    category: 'auth_required',
+    weight: 86,
+  },
+  {
+    name: "the recipient's own refusal, or a sender not of the server's domain (guide rules 12, 19)",
+    keys: ['refused', 'sender', 'not'],
+    pattern:
+      /\brefused to receive\b|\bsender (?:is|was) rejected\b|\bsender (?:e-?mail|address) is not in my domain\b/i,
+    category: 'policy_reputation',
+    weight: 80,
+  },
+  {
+    name: "the envelope sender does not match the client's IP",
+    keys: ['mismatches', 'mismatched', 'mismatch', 'does'],
+    pattern: /\bmismatch(?:es|ed)? (?:with )?(?:the )?client ip\b|\bdoes not match (?:the )?client ip\b/i,
+    category: 'policy_reputation',
+    weight: 90,
+  },
+  {
+    name: 'message structure, data, charset or body type refused',
+    keys: ['mime', 'mail', 'message', 'junk', 'character'],
+    pattern:
+      /\bMIME\/(?:REJECT|invalid)\b|\b(?:mail|message) data (?:refused|rejected)\b|\bjunk (?:e-?)?mail\b|\bcharacter sets?\b/i,
+    category: 'content_rejected',
+    weight: 88,
+  },
+  {
+    name: 'the message\'s body type refused (a content, not a TLS, "not supported by remote host")',
+    keys: ['body'],
+    pattern: /\bbody type not supported\b/i,
+    category: 'content_rejected',
+    weight: 94,
+  },
+  {
+    name: 'a conversation timed out or broke mid-transfer',
+    keys: ['conversation', 'timed', 'connection'],
+    pattern:
+      /\bconversation with \S{1,100} timed out\b|\btimed out while (?:sending|receiving)\b|\bconnection with \S{1,100} is broken\b/i,
+    category: 'connection',
+    weight: 88,
+  },
+  {
+    name: 'a name server lookup failed or timed out',
+    keys: ['host', 'name'],
+    pattern: /\bhost name lookup failure\b|\bname server timeout\b/i,
+    category: 'dns',
+    weight: 92,
+  },
+  {
+    name: "the receiver's own input/output failing (guide rule 26)",
+    keys: ['i', 'input', 'can', 'cannot'],
+    pattern: /(?<!network )\bI\/O error\b|\binput\/output error\b|\bcan ?not open new (?:e-?)?mail file\b/i,
+    category: 'server_busy',
+    weight: 80,
+  },
+  {
+    name: 'undelivered for days: the sender gave up (guide rule 17)',
+    keys: ['could'],
+    pattern: /\bcould not be delivered for \d{1,3} (?:days?|hours?)\b/i,
+    category: 'other_permanent',
+    weight: 80,
+  },
+  {
+    name: 'an invalid host name in the address (guide rule 14)',
+    keys: ['invalid'],
+    pattern: /\binvalid host ?name\b/i,
+    category: 'other_permanent',
+    weight: 78,
+  },
+  {
+    name: 'Exchange: the submission quota (guide rule 20)',
+    keys: ['submission'],
+    pattern: /\bsubmission ?quota/i,
+    category: 'rate_limit',
+    weight: 93,
+  },
+  {
+    name: 'Exchange: a public folder taking mail from authenticated senders only (guide rule 19)',
+    keys: ['authentication'],
+    pattern: /\bauthenticationrequiredfor[a-z]{1,40}/i,
+    category: 'policy_reputation',
+    weight: 93,
+  },
+  {
+    name: "Exchange: mail routed to the wrong region of the tenant (the receiver's routing)",
+    keys: ['wrong'],
+    pattern: /\bwrong (?:\w{1,20} ){0,3}region\b/i,
+    category: 'other_transient',
+    weight: 85,
+  },
 ];
 
 /**
