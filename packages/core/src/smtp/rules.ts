@@ -1263,6 +1263,111 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'other_transient',
     weight: 85,
   },
+
+  // Filter, provider and hosting pages (dev rows of 2026-12-03, fourth round: Baruwa, smtpf, Trend
+  // Micro, Symantec, Zoho, cPanel-style limits, a Chinese server's reply list).
+  {
+    name: 'a sender, domain or IP banned (a block without a list, guide rule 4)',
+    keys: ['is', 'banned'],
+    pattern: /\bis banned\b|\bbanned (?:sender|ip|host|domain)\b/i,
+    category: 'policy_reputation',
+    weight: 75,
+  },
+  {
+    name: 'a bounce sent to several recipients (guide rule 30)',
+    keys: ['bounce', 'bounces'],
+    pattern: /\bbounces? (?:\w{1,20} ){0,5}(?:more than one|several|multiple|too many) recipients?\b/i,
+    category: 'content_rejected',
+    weight: 85,
+  },
+  {
+    name: 'characters not allowed in an address (guide rule 14)',
+    keys: ['restricted', 'invalid', 'illegal'],
+    pattern: /\b(?:restricted|invalid|illegal) characters? in (?:the )?(?:e-?mail )?address\b/i,
+    category: 'other_permanent',
+    weight: 80,
+  },
+  {
+    name: 'the sender address refused or not verified (guide rule 12)',
+    keys: ['mail', 'denies', 'sender'],
+    pattern:
+      /\bmail from (?:is )?invalid\b|\bdenies (?:the )?sender\b|\bsender (?:is )?(?:unvalidated|not validated)\b|\bsender verif(?:y|ication) failed\b/i,
+    category: 'policy_reputation',
+    weight: 85,
+  },
+  {
+    name: "the receiver's queue, database or memory failing (guide rule 26)",
+    keys: ['queue', 'database', 'out'],
+    pattern: /\bqueue unavailable\b|\bdatabase (?:temporary )?error\b|\bout of memory\b/i,
+    category: 'server_busy',
+    weight: 80,
+  },
+  {
+    name: 'recipients per message or session counted',
+    keys: ['out', 'rcpt', 'recipient'],
+    pattern: /\bout of allow(?:ed)? rcpt\b|\b(?:rcpt|recipient) (?:numbers?|count) (?:exceeded|limit)/i,
+    category: 'rate_limit',
+    weight: 85,
+  },
+  {
+    name: "an authentication mode not supported (the client's login, guide rule 27)",
+    keys: ['auth', 'authentication'],
+    pattern: /\bauth(?:entication)? (?:mode|mechanism|method) (?:is )?(?:unsupported|not supported)\b/i,
+    category: 'auth_required',
+    weight: 85,
+  },
+  {
+    name: 'a command line that cannot be parsed, or UUCP addressing (guide rule 14)',
+    keys: ['parse', 'uucp'],
+    pattern: /\bparse error\b|\buucp\b/i,
+    category: 'other_permanent',
+    weight: 75,
+    classes: [5],
+  },
+  {
+    name: 'a looping message (guide rule 14)',
+    keys: ['looping'],
+    pattern: /\blooping message\b/i,
+    category: 'other_permanent',
+    weight: 85,
+  },
+  {
+    name: 'a sender blocked by the filter for a while or for good (Trend Micro sender filtering)',
+    keys: ['block'],
+    pattern: /\bblock (?:temporarily|permanently)\b/i,
+    category: 'policy_reputation',
+    weight: 70,
+  },
+  {
+    name: 'Trend Micro ERS named (guide rule 4)',
+    keys: ['ers', 'zombie'],
+    pattern: /\(ERS\)|\bzombie matches\b/i,
+    category: 'blocklisted',
+    weight: 95,
+  },
+  {
+    name: 'access to submit refused, or unusual sending activity (a judgement of the sender)',
+    keys: ['your', 'unusual'],
+    pattern:
+      /\byour access to (?:submit|send) (?:messages|mail)\b.{0,40}\b(?:rejected|denied)\b|\bunusual (?:sending )?activity\b/i,
+    category: 'policy_reputation',
+    weight: 85,
+  },
+  {
+    name: 'unsafe content, macros or a missing subject (verdicts on the message)',
+    keys: ['unsafe', 'vba', 'macros', 'macro', 'subject'],
+    pattern:
+      /\bunsafe content\b|\b(?:VBA )?macros? found\b|\bsubject (?:is )?(?:mandatory|required|missing)\b/i,
+    category: 'content_rejected',
+    weight: 90,
+  },
+  {
+    name: 'a per-hour or per-day maximum of the sending account (guide rule 25)',
+    keys: ['exceeded'],
+    pattern: /\bexceeded the max(?:imum)? \w{1,20}(?: \w{1,20}){0,4} per (?:hour|day|minute)\b/i,
+    category: 'rate_limit',
+    weight: 88,
+  },
 ];
 
 /**
@@ -1281,7 +1386,8 @@ export const GAVE_UP_PATTERN =
 /**
  * A codeless reply that says how long its refusal lasts (guide, "transient": a reply without a
  * code takes its category's usual value unless the text says otherwise): "SPF Temporary Error",
- * "temporarily rejected" make it transient, "permanently rejected" final.
+ * "temporarily rejected", "retry soon", "try again later" make it transient, "permanently rejected" final.
  */
-export const SAYS_TEMPORARY_PATTERN = /\btemp\.(?= |$)|\btemporar(?:y|ily)\b/i;
+export const SAYS_TEMPORARY_PATTERN =
+  /\btemp\.(?= |$)|\btemporar(?:y|ily)\b|\bretry (?:soon|later)\b|\btry (?:again )?later\b/i;
 export const SAYS_PERMANENT_PATTERN = /\bpermanent(?:ly)?\b/i;
