@@ -1155,9 +1155,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'recipient not in the directory, or taking no mail at all',
-    keys: ['not', 'no', 'all', 'receiving', 'mail'],
+    keys: ['not', 'path', 'user', 'account', 'receiving', 'no'],
     pattern:
-      /\bnot listed in (?:the )?(?:public )?name (?:&|and) address book\b|\bno valid recipients?\b|\ball recipients (?:are|were) invalid\b|\b(?:path|user|account) no exists?\b|\breceiving (?:is )?disabled\b|\bno longer accepts? (?:e-?)?mail\b|\bmail receiving disabled\b/i,
+      /\bnot listed in (?:the )?(?:public )?name (?:&|and) address book\b|\b(?:path|user|account) no exists?\b|\breceiving (?:is )?disabled\b|\bno longer accepts? (?:e-?)?mail\b/i,
     category: 'recipient_unknown',
     weight: 84,
   },
@@ -1367,6 +1367,13 @@ export const TEXT_RULES: readonly TextRule[] = [
     pattern: /\bexceeded the max(?:imum)? \w{1,20}(?: \w{1,20}){0,4} per (?:hour|day|minute)\b/i,
     category: 'rate_limit',
     weight: 88,
+  },
+  {
+    name: 'a sender blocked from sending, or its envelope domain forbidden (guide rules 4, 12)',
+    keys: ['blocked', 'in'],
+    pattern: /\bblocked from sending\b|\bin (?:the )?envelope[- ]from\b/i,
+    category: 'policy_reputation',
+    weight: 95,
   },
 ];
 
