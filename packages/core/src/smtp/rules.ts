@@ -1369,9 +1369,9 @@ export const TEXT_RULES: readonly TextRule[] = [
     weight: 88,
   },
   {
-    name: 'a sender blocked from sending, or its envelope domain forbidden (guide rules 4, 12)',
-    keys: ['blocked', 'in'],
-    pattern: /\bblocked from sending\b|\bin (?:the )?envelope[- ]from\b/i,
+    name: 'a sender or IPs blocked from sending, or an envelope domain forbidden (guide rules 4, 12)',
+    keys: ['blocked', 'ips', 'in'],
+    pattern: /\bblocked from sending\b|\bIPs blocked\b|\bin (?:the )?envelope[- ]from\b/i,
     category: 'policy_reputation',
     weight: 95,
   },
