@@ -12,13 +12,12 @@ import { normalised } from '../../../scripts/smtp-corpus/dedup.js';
 
 const corpus = loadCorpus();
 
-// Measured on 2026-12-03, third session (docs/smtp-classifier.md): held-out category 87.3 %,
-// transient 98.5 %, greylisting 19/19 with no false call, after 182 new dev rows from sources not
-// used before and the rules written against them (on the earlier held-out rows the category count
-// did not move), and three greylisting sources added to held-out. The 92 % category and 99 %
-// transient targets are not met; the floors sit just below what is reached, and rise only with
-// rules written against dev rows.
-const HELD_OUT_CATEGORY_FLOOR = 0.87;
+// Measured on 2026-12-03, fourth session (docs/smtp-classifier.md): held-out category 88.0 %,
+// transient 98.5 %, greylisting 19/19 with no false call, after 287 new dev rows from bounce
+// collections, Exchange's NDR pages and filter and provider pages, and the rules written against
+// them (third session: 87.3 %, 98.5 %). The 92 % category and 99 % transient targets are not met;
+// the floors sit just below what is reached, and rise only with rules written against dev rows.
+const HELD_OUT_CATEGORY_FLOOR = 0.875;
 const HELD_OUT_TRANSIENT_FLOOR = 0.98;
 // Greylisting on held-out: at least this many labelled rows, so its recall means something.
 const HELD_OUT_GREYLISTING_ROWS = 19;

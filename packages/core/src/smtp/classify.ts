@@ -48,7 +48,7 @@ const GAVE_UP_KEYS = ['going', 'expired', 'queue', 'giving', 'retry', 'retrying'
   keyId(keyOf(word)),
 );
 // SAYS_TEMPORARY_PATTERN / SAYS_PERMANENT_PATTERN only run on codeless replies with one of these.
-const TEMPORARY_KEYS = ['temp', 'temporary', 'temporarily'].map((word) => keyId(keyOf(word)));
+const TEMPORARY_KEYS = ['temp', 'temporary', 'temporarily', 'retry', 'try'].map((word) => keyId(keyOf(word)));
 const PERMANENT_KEYS = ['permanent', 'permanently'].map((word) => keyId(keyOf(word)));
 
 interface Candidate {

@@ -1142,6 +1142,239 @@ export const TEXT_RULES: readonly TextRule[] = [
     weight: 35,
     classes: [4],
   },
+
+  // Wordings of bounce collections and Exchange's NDR pages (dev rows of 2026-12-03, fourth round:
+  // twisted1919/bounce-handler, MicrosoftDocs/OfficeDocs-Support); guide rules cited where they decide.
+  {
+    name: 'a mailbox named full, or its space or file limit reached',
+    keys: ['mailbox', 'quota', 'space', 'error'],
+    pattern:
+      /\bmailbox (?:<[^<>]{1,100}> |\S{1,100} )?is full\b|\bquota exceeds?\b|\bspace not enough\b|\berror writing message: file too large\b/i,
+    category: 'mailbox_full',
+    weight: 91,
+  },
+  {
+    name: 'recipient not in the directory, or taking no mail at all',
+    keys: ['not', 'path', 'user', 'account', 'receiving', 'no'],
+    pattern:
+      /\bnot listed in (?:the )?(?:public )?name (?:&|and) address book\b|\b(?:path|user|account) no exists?\b|\breceiving (?:is )?disabled\b|\bno longer accepts? (?:e-?)?mail\b/i,
+    category: 'recipient_unknown',
+    weight: 84,
+  },
+  {
+    name: 'relaying refused by the administrator, or the server is not a gateway (guide rule 13)',
+    keys: ['relaying', 'relay', 'not'],
+    pattern:
+      /\brelay(?:ing)? to (?:<[^<>]{1,100}>|\S{1,100}) (?:is )?(?:prohibited|denied|not permitted|not allowed)\b|\bnot a gateway\b/i,
+    category: 'other_permanent',
+    weight: 80,
+  },
+  {
+    name: 'relaying refused for want of a login (guide rule 13)',
+    keys: ['not', 'smtp'],
+    pattern: /\bnot logged in(?:to)?\b|\bhave not logged\b|\bsmtp auth(?:entication)? turned on\b/i,
+    category: 'auth_required',
+    weight: 86,
+  },
+  {
+    name: "the recipient's own refusal, or a sender not of the server's domain (guide rules 12, 19)",
+    keys: ['refused', 'sender', 'not'],
+    pattern:
+      /\brefused to receive\b|\bsender (?:is|was) rejected\b|\bsender (?:e-?mail|address) is not in my domain\b/i,
+    category: 'policy_reputation',
+    weight: 80,
+  },
+  {
+    name: "the envelope sender does not match the client's IP",
+    keys: ['mismatches', 'mismatched', 'mismatch', 'does'],
+    pattern: /\bmismatch(?:es|ed)? (?:with )?(?:the )?client ip\b|\bdoes not match (?:the )?client ip\b/i,
+    category: 'policy_reputation',
+    weight: 90,
+  },
+  {
+    name: 'message structure, data, charset or body type refused',
+    keys: ['mime', 'mail', 'message', 'junk', 'character'],
+    pattern:
+      /\bMIME\/(?:REJECT|invalid)\b|\b(?:mail|message) data (?:refused|rejected)\b|\bjunk (?:e-?)?mail\b|\bcharacter sets?\b/i,
+    category: 'content_rejected',
+    weight: 88,
+  },
+  {
+    name: 'the message\'s body type refused (a content, not a TLS, "not supported by remote host")',
+    keys: ['body'],
+    pattern: /\bbody type not supported\b/i,
+    category: 'content_rejected',
+    weight: 94,
+  },
+  {
+    name: 'a conversation timed out or broke mid-transfer',
+    keys: ['conversation', 'timed', 'connection'],
+    pattern:
+      /\bconversation with \S{1,100} timed out\b|\btimed out while (?:sending|receiving)\b|\bconnection with \S{1,100} is broken\b/i,
+    category: 'connection',
+    weight: 88,
+  },
+  {
+    name: 'a name server lookup failed or timed out',
+    keys: ['host', 'name'],
+    pattern: /\bhost name lookup failure\b|\bname server timeout\b/i,
+    category: 'dns',
+    weight: 92,
+  },
+  {
+    name: "the receiver's own input/output failing (guide rule 26)",
+    keys: ['i', 'input', 'can', 'cannot'],
+    pattern: /(?<!network )\bI\/O error\b|\binput\/output error\b|\bcan ?not open new (?:e-?)?mail file\b/i,
+    category: 'server_busy',
+    weight: 80,
+  },
+  {
+    name: 'undelivered for days: the sender gave up (guide rule 17)',
+    keys: ['could'],
+    pattern: /\bcould not be delivered for \d{1,3} (?:days?|hours?)\b/i,
+    category: 'other_permanent',
+    weight: 80,
+  },
+  {
+    name: 'an invalid host name in the address (guide rule 14)',
+    keys: ['invalid'],
+    pattern: /\binvalid host ?name\b/i,
+    category: 'other_permanent',
+    weight: 78,
+  },
+  {
+    name: 'Exchange: the submission quota (guide rule 20)',
+    keys: ['submission'],
+    pattern: /\bsubmission ?quota/i,
+    category: 'rate_limit',
+    weight: 93,
+  },
+  {
+    name: 'Exchange: a public folder taking mail from authenticated senders only (guide rule 19)',
+    keys: ['authentication'],
+    pattern: /\bauthenticationrequiredfor[a-z]{1,40}/i,
+    category: 'policy_reputation',
+    weight: 93,
+  },
+  {
+    name: "Exchange: mail routed to the wrong region of the tenant (the receiver's routing)",
+    keys: ['wrong'],
+    pattern: /\bwrong (?:\w{1,20} ){0,3}region\b/i,
+    category: 'other_transient',
+    weight: 85,
+  },
+
+  // Filter, provider and hosting pages (dev rows of 2026-12-03, fourth round: Baruwa, smtpf, Trend
+  // Micro, Symantec, Zoho, cPanel-style limits, a Chinese server's reply list).
+  {
+    name: 'a sender, domain or IP banned (a block without a list, guide rule 4)',
+    keys: ['is', 'banned'],
+    pattern: /\bis banned\b|\bbanned (?:sender|ip|host|domain)\b/i,
+    category: 'policy_reputation',
+    weight: 75,
+  },
+  {
+    name: 'a bounce sent to several recipients (guide rule 30)',
+    keys: ['bounce', 'bounces'],
+    pattern: /\bbounces? (?:\w{1,20} ){0,5}(?:more than one|several|multiple|too many) recipients?\b/i,
+    category: 'content_rejected',
+    weight: 85,
+  },
+  {
+    name: 'characters not allowed in an address (guide rule 14)',
+    keys: ['restricted', 'invalid', 'illegal'],
+    pattern: /\b(?:restricted|invalid|illegal) characters? in (?:the )?(?:e-?mail )?address\b/i,
+    category: 'other_permanent',
+    weight: 80,
+  },
+  {
+    name: 'the sender address refused or not verified (guide rule 12)',
+    keys: ['mail', 'denies', 'sender'],
+    pattern:
+      /\bmail from (?:is )?invalid\b|\bdenies (?:the )?sender\b|\bsender (?:is )?(?:unvalidated|not validated)\b|\bsender verif(?:y|ication) failed\b/i,
+    category: 'policy_reputation',
+    weight: 85,
+  },
+  {
+    name: "the receiver's queue, database or memory failing (guide rule 26)",
+    keys: ['queue', 'database', 'out'],
+    pattern: /\bqueue unavailable\b|\bdatabase (?:temporary )?error\b|\bout of memory\b/i,
+    category: 'server_busy',
+    weight: 80,
+  },
+  {
+    name: 'recipients per message or session counted',
+    keys: ['out', 'rcpt', 'recipient'],
+    pattern: /\bout of allow(?:ed)? rcpt\b|\b(?:rcpt|recipient) (?:numbers?|count) (?:exceeded|limit)/i,
+    category: 'rate_limit',
+    weight: 85,
+  },
+  {
+    name: "an authentication mode not supported (the client's login, guide rule 27)",
+    keys: ['auth', 'authentication'],
+    pattern: /\bauth(?:entication)? (?:mode|mechanism|method) (?:is )?(?:unsupported|not supported)\b/i,
+    category: 'auth_required',
+    weight: 85,
+  },
+  {
+    name: 'a command line that cannot be parsed, or UUCP addressing (guide rule 14)',
+    keys: ['parse', 'uucp'],
+    pattern: /\bparse error\b|\buucp\b/i,
+    category: 'other_permanent',
+    weight: 75,
+    classes: [5],
+  },
+  {
+    name: 'a looping message (guide rule 14)',
+    keys: ['looping'],
+    pattern: /\blooping message\b/i,
+    category: 'other_permanent',
+    weight: 85,
+  },
+  {
+    name: 'a sender blocked by the filter for a while or for good (Trend Micro sender filtering)',
+    keys: ['block'],
+    pattern: /\bblock (?:temporarily|permanently)\b/i,
+    category: 'policy_reputation',
+    weight: 70,
+  },
+  {
+    name: 'Trend Micro ERS named (guide rule 4)',
+    keys: ['ers', 'zombie'],
+    pattern: /\(ERS\)|\bzombie matches\b/i,
+    category: 'blocklisted',
+    weight: 95,
+  },
+  {
+    name: 'access to submit refused, or unusual sending activity (a judgement of the sender)',
+    keys: ['your', 'unusual'],
+    pattern:
+      /\byour access to (?:submit|send) (?:messages|mail)\b.{0,40}\b(?:rejected|denied)\b|\bunusual (?:sending )?activity\b/i,
+    category: 'policy_reputation',
+    weight: 85,
+  },
+  {
+    name: 'unsafe content, macros or a missing subject (verdicts on the message)',
+    keys: ['unsafe', 'vba', 'macros', 'macro', 'subject'],
+    pattern:
+      /\bunsafe content\b|\b(?:VBA )?macros? found\b|\bsubject (?:is )?(?:mandatory|required|missing)\b/i,
+    category: 'content_rejected',
+    weight: 90,
+  },
+  {
+    name: 'a per-hour or per-day maximum of the sending account (guide rule 25)',
+    keys: ['exceeded'],
+    pattern: /\bexceeded the max(?:imum)? \w{1,20}(?: \w{1,20}){0,4} per (?:hour|day|minute)\b/i,
+    category: 'rate_limit',
+    weight: 88,
+  },
+  {
+    name: 'a sender or IPs blocked from sending, or an envelope domain forbidden (guide rules 4, 12)',
+    keys: ['blocked', 'ips', 'in'],
+    pattern: /\bblocked from sending\b|\bIPs blocked\b|\bin (?:the )?envelope[- ]from\b/i,
+    category: 'policy_reputation',
+    weight: 95,
+  },
 ];
 
 /**
@@ -1160,7 +1393,8 @@ export const GAVE_UP_PATTERN =
 /**
  * A codeless reply that says how long its refusal lasts (guide, "transient": a reply without a
  * code takes its category's usual value unless the text says otherwise): "SPF Temporary Error",
- * "temporarily rejected" make it transient, "permanently rejected" final.
+ * "temporarily rejected", "retry soon", "try again later" make it transient, "permanently rejected" final.
  */
-export const SAYS_TEMPORARY_PATTERN = /\btemp\.(?= |$)|\btemporar(?:y|ily)\b/i;
+export const SAYS_TEMPORARY_PATTERN =
+  /\btemp\.(?= |$)|\btemporar(?:y|ily)\b|\bretry (?:soon|later)\b|\btry (?:again )?later\b/i;
 export const SAYS_PERMANENT_PATTERN = /\bpermanent(?:ly)?\b/i;
