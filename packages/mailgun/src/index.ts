@@ -12,7 +12,7 @@ import {
 } from '@mailover/core/provider';
 import { MAILGUN_DEFAULT_ENDPOINT, type MailgunClient, mailgunClients } from './client.js';
 import { classifyMailgunError } from './errors.js';
-import { toMailgunRequest } from './mapping.js';
+import { type MailgunMappingOptions, toMailgunRequest } from './mapping.js';
 import { mailgunWebhooks } from './webhooks.js';
 
 export { MAILGUN_DEFAULT_ENDPOINT, type MailgunClient } from './client.js';
@@ -89,14 +89,18 @@ export function mailgun(options: MailgunOptions = {}): ProviderV1 {
         process.env.MAILGUN_API_KEY,
         options.webhookSigningKey,
       ];
+      const sending: MailgunMappingOptions = {
+        ...(options.sendingIp ? { sendingIp: options.sendingIp } : {}),
+        ...(options.sendingIpPool ? { sendingIpPool: options.sendingIpPool } : {}),
+      };
       return {
         async send(message, context) {
           const domain = requireSetting('mailgun', 'domain', options.domain, 'MAILGUN_DOMAIN');
-          const request = toMailgunRequest(message, {
-            ...(context.recipients ? { recipients: context.recipients } : {}),
-            ...(options.sendingIp ? { sendingIp: options.sendingIp } : {}),
-            ...(options.sendingIpPool ? { sendingIpPool: options.sendingIpPool } : {}),
-          });
+          // The sending options are the provider's: built once, not spread on every send.
+          const request = toMailgunRequest(
+            message,
+            context.recipients ? { ...sending, recipients: context.recipients } : sending,
+          );
           const result = await sendAbortable('Mailgun', context.signal, async () =>
             (await clients.client()).messages.create(domain, request),
           );

@@ -4,7 +4,13 @@
  * every adapter shares: docs/adapters.md.
  */
 import type { CommonProviderOptions, ProviderLimits, ProviderV1 } from '@mailover/core/provider';
-import { defineProvider, isRecord, sendAbortable, UnexpectedResponseError } from '@mailover/core/provider';
+import {
+  callTimeouts,
+  defineProvider,
+  isRecord,
+  sendAbortable,
+  UnexpectedResponseError,
+} from '@mailover/core/provider';
 import { RESEND_DEFAULT_ENDPOINT, type ResendClient, resendClients } from './client.js';
 import { classifyResendError } from './errors.js';
 import { toResendRequest } from './mapping.js';
@@ -55,18 +61,24 @@ export function resend(options: ResendOptions = {}): ProviderV1 {
         apiKey: options.apiKey,
         endpoint: options.endpoint ?? process.env.RESEND_BASE_URL ?? RESEND_DEFAULT_ENDPOINT,
       });
+      const timeouts = callTimeouts(timeoutMs);
       return {
         async send(message, context) {
           const request = toResendRequest(message, { recipients: context.recipients });
-          // The SDK has no timeout of its own: ours rides on the fetch signal with the engine's.
-          const timeout = AbortSignal.timeout(timeoutMs);
-          const signal = AbortSignal.any([context.signal, timeout]);
-          const data = await sendAbortable('Resend', context.signal, () =>
-            clients.send(request, { idempotencyKey: context.idempotencyKey, signal }),
-          ).catch((error: unknown) => {
+          // The SDK has no timeout of its own: ours rides on the fetch signal with the engine's
+          // (one controller a call, one timer per window of calls: docs/adapters.md).
+          const timeout = timeouts.start(context.signal);
+          let data: unknown;
+          try {
+            data = await sendAbortable('Resend', context.signal, () =>
+              clients.send(request, { idempotencyKey: context.idempotencyKey, signal: timeout.signal }),
+            );
+          } catch (error) {
             // The SDK reports an aborted fetch as "Unable to fetch data": say it was our timeout.
-            throw timeout.aborted ? timeout.reason : error;
-          });
+            throw timeout.timedOut() ? timeout.reason : error;
+          } finally {
+            timeout.end();
+          }
           const id = isRecord(data) ? data.id : undefined;
           if (typeof id !== 'string' || id === '')
             throw new UnexpectedResponseError('Resend', 200, 'an email id');

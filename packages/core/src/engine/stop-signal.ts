@@ -47,6 +47,14 @@ export interface StopSignal {
   dispose(): void;
 }
 
+/** What every send nothing can stop shares: nothing to allocate per send. */
+const UNSTOPPABLE: StopSignal = Object.freeze({
+  signal: NEVER_ABORTED,
+  waits: undefined,
+  stopped: () => undefined,
+  dispose: () => {},
+});
+
 /**
  * One signal for the caller's abort and the deadline. A send nothing can stop shares one signal
  * that never aborts: an AbortController per send cost ~5 µs, and adapters can leave that signal out
@@ -59,9 +67,7 @@ export function stopSignal(
   clock: Clock,
 ): StopSignal {
   const hasDeadline = Number.isFinite(deadlineAt);
-  if (!callerSignal && !hasDeadline) {
-    return { signal: NEVER_ABORTED, waits: undefined, stopped: () => undefined, dispose: () => {} };
-  }
+  if (!callerSignal && !hasDeadline) return UNSTOPPABLE;
   const controller = new AbortController();
   const onCallerAbort = () => controller.abort(new StopReason('aborted'));
   if (callerSignal?.aborted) onCallerAbort();

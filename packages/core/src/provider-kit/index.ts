@@ -14,6 +14,7 @@ export * from './defaults.js';
 export * from './abort.js';
 export * from './base.js';
 export * from './classify.js';
+export * from './timeout.js';
 export * from './unexpected-response.js';
 export * from './webhook-kit.js';
 // The sync contract of a provider's own suppression list (docs/suppression.md).

@@ -41,6 +41,17 @@ export interface ObjectValues {
 }
 
 /**
+ * The built-in store's synchronous read (internal to the engine; not part of the `Store` contract):
+ * `get` without the promise, for the suppression check before every provider call, which would
+ * otherwise await a promise per send for a Map lookup (docs/performance.md). Same answers as `get`.
+ */
+export const syncReads: unique symbol = Symbol('mailover.memoryStore.syncReads');
+
+export interface SyncReads {
+  get(key: string): string | undefined;
+}
+
+/**
  * The Map's keys in insertion order, resuming where the last call stopped; undefined when none is
  * left. A Map iterator stays valid while the Map changes: deleted keys are skipped and keys added
  * later come at the end. Once it has reported the end, a new one starts from the front.
@@ -114,6 +125,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   /** Keys held now, expired ones not yet swept included. */
   readonly size: number;
   readonly [objectValues]: ObjectValues;
+  readonly [syncReads]: SyncReads;
 } {
   const maxEntries = options.maxEntries ?? 100_000;
   const maxClaims = options.maxClaims ?? 100_000;
@@ -126,8 +138,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   const claims = region(maxClaims, clock);
   const suppressions = region(maxSuppressions, clock);
   const isSuppression = (key: string) => key.startsWith('suppress');
+  // A suppression key is written to its own region or, once claimed, to the claims; never to
+  // `values`, the largest Map, whose lookup the suppression check before every send so skips.
   const live = (key: string): Entry | undefined =>
-    values.live(key) ?? claims.live(key) ?? (isSuppression(key) ? suppressions.live(key) : undefined);
+    isSuppression(key)
+      ? (claims.live(key) ?? suppressions.live(key))
+      : (values.live(key) ?? claims.live(key));
   /** A key claimed once stays among the claims, whatever writes it later. */
   const write = (key: string, entry: Entry): void =>
     claims.entries.has(key)
@@ -136,13 +152,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
         ? suppressions.write(key, entry)
         : values.write(key, entry);
 
+  const getString = (key: string): string | undefined => {
+    const value = live(key)?.value;
+    return typeof value === 'string' ? value : undefined;
+  };
+
   return {
     get size() {
       return values.entries.size + claims.entries.size + suppressions.entries.size;
     },
     async get(key) {
-      const value = live(key)?.value;
-      return typeof value === 'string' ? value : undefined;
+      return getString(key);
     },
     async set(key, value, ttlMs) {
       write(key, { value, expiresAt: clock.now() + ttlMs });
@@ -173,6 +193,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
       claims.entries.delete(key);
       suppressions.entries.delete(key);
     },
+    [syncReads]: { get: getString },
     [objectValues]: {
       set(key, value, ttlMs) {
         write(key, { value, expiresAt: clock.now() + ttlMs });
