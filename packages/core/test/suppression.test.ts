@@ -12,7 +12,6 @@ import {
   type Mailer,
   memoryStore,
   SendError,
-  type Store,
   suppressionReasonFor,
 } from '../src/index.js';
 import {
@@ -298,55 +297,6 @@ describe('the check before every provider call', () => {
     const result = await mailer.send(mail('gone@example.com'), { ignoreSuppressions: true });
     expect(result.suppressed).toBeUndefined();
     expect(first.calls).toHaveLength(1);
-  });
-
-  it('answers the same through a Store read as through the in-memory store read without a promise', async () => {
-    const outcomes = [];
-    for (const viaStoreApi of [false, true]) {
-      const clock = new VirtualClock({ start: Date.UTC(2026, 0, 1) });
-      const memory = memoryStore({ clock });
-      // The Store contract alone (no synchronous read): the check then awaits `get`.
-      const store: Store = viaStoreApi
-        ? {
-            get: (key) => memory.get(key),
-            set: (key, value, ttlMs) => memory.set(key, value, ttlMs),
-            claim: (key, value, ttlMs) => memory.claim(key, value, ttlMs),
-            append: (key, value, ttlMs) => memory.append(key, value, ttlMs),
-            list: (key) => memory.list(key),
-            listRange: (key, start, count) => memory.listRange!(key, start, count),
-            delete: (key) => memory.delete(key),
-          }
-        : memory;
-      const only = mockProvider({ clock });
-      const mailer = createMailer({ providers: [only], clock, store, breaker: false });
-      await mailer.suppressions.add({ address: 'gone@example.com', reason: 'hard_bounce' });
-      await mailer.suppressions.add({
-        address: 'later@example.com',
-        reason: 'soft_bounce',
-        expiresAt: clock.now() + DAY,
-      });
-      const refused = await mailer.send(mail('gone@example.com')).catch((error: unknown) => error);
-      expect(refused).toBeInstanceOf(SendError);
-      const kept = await mailer.send(mail('kept@example.com'));
-      const early = await mailer.send(mail('later@example.com')).catch((error: unknown) => error);
-      await clock.advance(DAY + 1);
-      const expired = await mailer.send(mail('later@example.com'));
-      outcomes.push({
-        refused: (refused as SendError).code,
-        kept: kept.provider,
-        early: (early as SendError).code,
-        expired: expired.provider,
-        calls: only.calls.length,
-      });
-    }
-    expect(outcomes[0]).toEqual({
-      refused: 'recipient_suppressed',
-      kept: 'mock',
-      early: 'recipient_suppressed',
-      expired: 'mock',
-      calls: 2,
-    });
-    expect(outcomes[1]).toEqual(outcomes[0]);
   });
 
   it('suppression: false turns the check off', async () => {

@@ -41,17 +41,6 @@ export interface ObjectValues {
 }
 
 /**
- * The built-in store's synchronous read (internal to the engine; not part of the `Store` contract):
- * `get` without the promise, for the suppression check before every provider call, which would
- * otherwise await a promise per send for a Map lookup (docs/performance.md). Same answers as `get`.
- */
-export const syncReads: unique symbol = Symbol('mailover.memoryStore.syncReads');
-
-export interface SyncReads {
-  get(key: string): string | undefined;
-}
-
-/**
  * The Map's keys in insertion order, resuming where the last call stopped; undefined when none is
  * left. A Map iterator stays valid while the Map changes: deleted keys are skipped and keys added
  * later come at the end. Once it has reported the end, a new one starts from the front.
@@ -125,7 +114,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   /** Keys held now, expired ones not yet swept included. */
   readonly size: number;
   readonly [objectValues]: ObjectValues;
-  readonly [syncReads]: SyncReads;
 } {
   const maxEntries = options.maxEntries ?? 100_000;
   const maxClaims = options.maxClaims ?? 100_000;
@@ -152,17 +140,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
         ? suppressions.write(key, entry)
         : values.write(key, entry);
 
-  const getString = (key: string): string | undefined => {
-    const value = live(key)?.value;
-    return typeof value === 'string' ? value : undefined;
-  };
-
   return {
     get size() {
       return values.entries.size + claims.entries.size + suppressions.entries.size;
     },
     async get(key) {
-      return getString(key);
+      const value = live(key)?.value;
+      return typeof value === 'string' ? value : undefined;
     },
     async set(key, value, ttlMs) {
       write(key, { value, expiresAt: clock.now() + ttlMs });
@@ -193,7 +177,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
       claims.entries.delete(key);
       suppressions.entries.delete(key);
     },
-    [syncReads]: { get: getString },
     [objectValues]: {
       set(key, value, ttlMs) {
         write(key, { value, expiresAt: clock.now() + ttlMs });

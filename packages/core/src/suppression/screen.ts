@@ -6,7 +6,6 @@
 import type { NormalizedMessage } from '../message/types.js';
 import type { SuppressedRecipient } from '../send-result.js';
 import { storeKeys } from '../store/keys.js';
-import { type SyncReads, syncReads } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 import { EVERY_STREAM, type Suppression } from './types.js';
@@ -17,17 +16,13 @@ export interface Screened {
   readonly suppressed: readonly SuppressedRecipient[];
 }
 
-/**
- * Undefined (or a promise of it) when nobody is suppressed (the call goes as it was). Answered
- * without a promise where the store can read synchronously (the built-in in-memory one).
- */
+/** Resolves to undefined when nobody is suppressed (the call goes as it was). */
 export type Screen = (
   message: NormalizedMessage,
   recipients: readonly string[] | undefined,
-) => Promise<Screened | undefined> | Screened | undefined;
+) => Promise<Screened | undefined> | undefined;
 
 export function createScreen(store: Store, clock: Clock): Screen {
-  const sync = (store as { [syncReads]?: SyncReads })[syncReads];
   /**
    * A store that cannot answer (Redis down) must not stop mail: the check is skipped for this call,
    * with a warning, as domain memory is (docs/suppression.md, "When the Store is down").
@@ -81,14 +76,8 @@ export function createScreen(store: Store, clock: Clock): Screen {
       // The common send, one recipient and no stream: one read, no Promise.all. This runs before
       // every provider call, so its promise count shows in the overhead (docs/performance.md).
       if (addresses.length === 1 && scopes.length === 1) {
-        const key = storeKeys.suppression(EVERY_STREAM, addresses[0]!);
-        // The in-memory store: the same read without a promise to await before the provider call.
-        if (sync) {
-          const raw = sync.get(key);
-          return raw === undefined ? undefined : decide(addresses, scopes, [raw]);
-        }
         return store
-          .get(key)
+          .get(storeKeys.suppression(EVERY_STREAM, addresses[0]!))
           .then((raw) => (raw === undefined ? undefined : decide(addresses, scopes, [raw])), unchecked);
       }
       // One read per recipient and scope, all at once: on Redis a message to 50 recipients costs
