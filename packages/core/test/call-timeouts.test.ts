@@ -81,6 +81,11 @@ describe('callTimeouts', () => {
     expect(getEventListeners(NEVER_ABORTED, 'abort')).toHaveLength(0);
   });
 
+  it('refuses a timeout that is missing, not finite, zero or negative, naming the option', () => {
+    for (const bad of [undefined, Number.NaN, Number.POSITIVE_INFINITY, 0, -5])
+      expect(() => callTimeouts(bad as number), String(bad)).toThrow(/callTimeouts.*timeoutMs/);
+  });
+
   it('keeps the slack to a twentieth of the timeout, at most a second', () => {
     expect(slackMs(400)).toBe(20);
     expect(slackMs(30_000)).toBe(1000);

@@ -22,6 +22,7 @@ import {
   syncedEntry,
 } from '@mailover/core/provider';
 import { hostOptions } from './client.js';
+import { lookupTable } from '@mailover/core/provider';
 
 export interface PostmarkSuppressionsOptions {
   /** Server API token. Default: the `POSTMARK_SERVER_TOKEN` environment variable. */
@@ -34,11 +35,11 @@ export interface PostmarkSuppressionsOptions {
   readonly id?: string;
 }
 
-const REASONS: Readonly<Record<string, SuppressionInput['reason']>> = {
+const REASONS: Readonly<Record<string, SuppressionInput['reason']>> = lookupTable({
   HardBounce: 'hard_bounce',
   SpamComplaint: 'complaint',
   ManualSuppression: 'unsubscribe',
-};
+});
 
 export function postmarkSuppressions(
   options: PostmarkSuppressionsOptions = {},

@@ -6,13 +6,14 @@
 import type { DeliveryEvent, DeliveryEventType, SmtpReplyInfo } from '@mailover/core/provider';
 import { classifySmtpReply } from '@mailover/core/provider';
 import { MAILOVER_ID_KEY } from './mapping.js';
+import { lookupTable } from '@mailover/core/provider';
 
 /**
  * Bounce `Type` → event type (Postmark bounce API, "Bounce types"). Postmark reports SoftBounce,
  * DnsError and the like only once it has stopped retrying (support article 1159), so they are
  * final: `bounced`. Only `Transient` ("Message delayed") says delivery may still happen: `deferred`.
  */
-export const POSTMARK_BOUNCE_TYPES: Readonly<Record<string, DeliveryEventType>> = {
+export const POSTMARK_BOUNCE_TYPES: Readonly<Record<string, DeliveryEventType>> = lookupTable({
   HardBounce: 'bounced',
   Transient: 'deferred',
   Unsubscribe: 'unsubscribed',
@@ -35,7 +36,7 @@ export const POSTMARK_BOUNCE_TYPES: Readonly<Record<string, DeliveryEventType>> 
   InboundError: 'unknown',
   DMARCPolicy: 'bounced',
   TemplateRenderingFailed: 'dropped',
-};
+});
 
 /** Bounce `TypeCode` → `Type`, for records that carry only the code. */
 const BOUNCE_TYPE_NAMES: Readonly<Record<number, string>> = {
@@ -64,14 +65,14 @@ const BOUNCE_TYPE_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** Where each record type keeps its recipient and its time. */
-const RECORD_FIELDS: Readonly<Record<string, { recipient: string; time: string }>> = {
+const RECORD_FIELDS: Readonly<Record<string, { recipient: string; time: string }>> = lookupTable({
   Delivery: { recipient: 'Recipient', time: 'DeliveredAt' },
   Bounce: { recipient: 'Email', time: 'BouncedAt' },
   SpamComplaint: { recipient: 'Email', time: 'BouncedAt' },
   Open: { recipient: 'Recipient', time: 'ReceivedAt' },
   Click: { recipient: 'Recipient', time: 'ReceivedAt' },
   SubscriptionChange: { recipient: 'Recipient', time: 'ChangedAt' },
-};
+});
 
 /** A record's own time (epoch ms), or undefined when it has none readable. */
 export function postmarkEventTime(record: Record<string, unknown>): number | undefined {

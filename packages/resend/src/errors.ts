@@ -5,9 +5,10 @@
 import type { Classifier, FailureRow, ProviderAnswer } from '@mailover/core/provider';
 import { createClassifier, parseRetryAfter, statusRow } from '@mailover/core/provider';
 import { ResendApiError } from './client.js';
+import { lookupTable } from '@mailover/core/provider';
 
 /** Resend's error names → failures. A name Resend uses at several statuses is refined by `RESEND_TEXT_RULES`. */
-export const RESEND_ERROR_NAMES: Readonly<Record<string, FailureRow>> = {
+export const RESEND_ERROR_NAMES: Readonly<Record<string, FailureRow>> = lookupTable({
   missing_api_key: { code: 'auth_failed' },
   invalid_api_key: { code: 'auth_failed' },
   restricted_api_key: { code: 'auth_failed' },
@@ -28,7 +29,7 @@ export const RESEND_ERROR_NAMES: Readonly<Record<string, FailureRow>> = {
   security_error: { code: 'message_rejected' },
   application_error: { code: 'provider_unavailable', outcome: 'unknown' },
   internal_server_error: { code: 'provider_unavailable', outcome: 'unknown' },
-};
+});
 
 /** `validation_error` covers a bad field (400/422), a bad key (401/403) and an unverified domain (403). */
 export const RESEND_TEXT_RULES: readonly (FailureRow & { readonly text: RegExp })[] = [

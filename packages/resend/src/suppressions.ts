@@ -21,6 +21,7 @@ import {
   requireWholeNumber,
 } from '@mailover/core/provider';
 import { RESEND_DEFAULT_ENDPOINT } from './client.js';
+import { lookupTable } from '@mailover/core/provider';
 
 export interface ResendSuppressionsOptions {
   /** Resend API key. Default: the `RESEND_API_KEY` environment variable. */
@@ -33,11 +34,11 @@ export interface ResendSuppressionsOptions {
   readonly pageSize?: number;
 }
 
-const ORIGINS: Readonly<Record<string, SuppressionInput['reason']>> = {
+const ORIGINS: Readonly<Record<string, SuppressionInput['reason']>> = lookupTable({
   bounce: 'hard_bounce',
   complaint: 'complaint',
   manual: 'manual',
-};
+});
 
 interface Answer<T> {
   readonly data: T | null;

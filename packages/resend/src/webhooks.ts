@@ -27,9 +27,10 @@ import {
   webhookTolerance,
 } from '@mailover/core/provider';
 import { MAILOVER_ID_TAG } from './mapping.js';
+import { lookupTable } from '@mailover/core/provider';
 
 /** Resend's event types → mailover's. A delayed delivery is a deferral, never a bounce. */
-export const RESEND_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = {
+export const RESEND_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = lookupTable({
   'email.sent': 'accepted',
   'email.delivered': 'delivered',
   'email.delivery_delayed': 'deferred',
@@ -39,7 +40,7 @@ export const RESEND_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = {
   'email.clicked': 'clicked',
   'email.failed': 'dropped',
   'email.suppressed': 'dropped',
-};
+});
 
 export interface ResendWebhookOptions {
   /** The webhook's signing secret as the Resend dashboard shows it (`whsec_…`). Required. */

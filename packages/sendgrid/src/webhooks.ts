@@ -25,12 +25,13 @@ import {
   stringOf,
 } from '@mailover/core/provider';
 import { MAILOVER_ID_ARG } from './mapping.js';
+import { lookupTable } from '@mailover/core/provider';
 
 export const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
 export const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
 
 /** SendGrid's event names → mailover's. A deferral is `deferred`, never a bounce. */
-export const SENDGRID_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = {
+export const SENDGRID_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = lookupTable({
   processed: 'accepted',
   deferred: 'deferred',
   delivered: 'delivered',
@@ -42,7 +43,7 @@ export const SENDGRID_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> =
   group_unsubscribe: 'unsubscribed',
   open: 'opened',
   click: 'clicked',
-};
+});
 
 export interface SendGridWebhookOptions {
   /** The Signed Event Webhook's verification key: base64 DER, as SendGrid shows it, or PEM. */

@@ -6,11 +6,12 @@ import { createHash } from 'node:crypto';
 import type { DeliveryEvent, DeliveryEventType, SmtpReplyInfo } from '@mailover/core/provider';
 import { classifySmtpReply } from '@mailover/core/provider';
 import { decodeTagValue, MAILOVER_ID_TAG } from './tags.js';
+import { lookupTable } from '@mailover/core/provider';
 
 type Json = Record<string, any>;
 
 /** SES event type → DeliveryEvent type (see the README for why each maps as it does). */
-export const SES_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = {
+export const SES_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = lookupTable({
   Send: 'accepted',
   Delivery: 'delivered',
   DeliveryDelay: 'deferred',
@@ -21,7 +22,7 @@ export const SES_EVENT_TYPES: Readonly<Record<string, DeliveryEventType>> = {
   RenderingFailure: 'dropped',
   Open: 'opened',
   Click: 'clicked',
-};
+});
 
 /** Bounces of these sub-types were never attempted: SES suppressed them. */
 const SUPPRESSED_SUBTYPES = new Set(['Suppressed', 'OnAccountSuppressionList']);

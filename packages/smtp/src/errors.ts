@@ -11,9 +11,10 @@ import type {
 } from '@mailover/core/provider';
 import { classifySmtpReply, createClassifier, scrubSecrets, textOf } from '@mailover/core/provider';
 import { SmtpUnsendableError } from './mapping.js';
+import { lookupTable } from '@mailover/core/provider';
 
 /** nodemailer's own error codes (`error.code`) and what they mean for a send. */
-const NODEMAILER_CODES: Readonly<Record<string, FailureCode>> = {
+const NODEMAILER_CODES: Readonly<Record<string, FailureCode>> = lookupTable({
   EAUTH: 'auth_failed',
   ENOAUTH: 'auth_failed',
   ECONNECTION: 'network',
@@ -23,7 +24,7 @@ const NODEMAILER_CODES: Readonly<Record<string, FailureCode>> = {
   ETIMEDOUT: 'timeout',
   ECONNRESET: 'network',
   ECONNREFUSED: 'network',
-};
+});
 
 /** What a permanent (5xx) reply from the relay means for the engine. */
 const PERMANENT: Readonly<Partial<Record<SmtpReplyCategory, FailureCode>>> = {

@@ -2,6 +2,7 @@
  * Rules for the extra headers a user may set: RFC 5322 field names, and the structural headers
  * that mailover or the provider writes, which a hand-set copy would duplicate or contradict.
  */
+import { lookupTable } from '../lookup-table.js';
 
 /** RFC 5322 §3.6.8 field name: printable ASCII except the colon (so no space either). */
 export const HEADER_NAME = /^[\x21-\x39\x3B-\x7E]+$/;
@@ -10,7 +11,7 @@ export const HEADER_NAME = /^[\x21-\x39\x3B-\x7E]+$/;
 export const MAX_HEADER_VALUE_LENGTH = 998;
 
 // Lower-case name → what to do instead, phrased to follow "is set by mailover or the provider: ".
-const RESERVED: Readonly<Record<string, string>> = {
+const RESERVED: Readonly<Record<string, string>> = lookupTable({
   from: 'use the `from` field',
   sender: 'use the `from` field (the provider adds Sender when it sends on behalf of another domain)',
   to: 'use the `to` field',
@@ -31,7 +32,7 @@ const RESERVED: Readonly<Record<string, string>> = {
     'the receiving server writes it from the bounce (envelope) address configured on the provider',
   received: 'mail servers add it along the way',
   'dkim-signature': 'configure DKIM signing for your domain on the provider',
-};
+});
 
 /** What to use instead of a reserved header, or undefined when the name may be set by hand. */
 export function reservedHeaderAdvice(name: string): string | undefined {

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod/mini';
 import type { ValidationIssue } from '../errors.js';
+import { lookupTable } from '../lookup-table.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -70,7 +71,7 @@ function objectKind(path: Path): string {
 }
 
 // Fields other mail libraries use, and what mailover calls them.
-const ALIASES: Readonly<Record<string, string>> = {
+const ALIASES: Readonly<Record<string, string>> = lookupTable({
   body: 'use text or html',
   textbody: 'use text',
   htmlbody: 'use html',
@@ -86,7 +87,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   inline: 'an attachment with a cid is inline, one without is attached',
   email: 'use address',
   messageid: 'mailover sets the Message-ID; pass idempotencyKey to make it stable',
-};
+});
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {
   const folded = key.toLowerCase().replace(/[-_\s]/g, '');

@@ -1,10 +1,11 @@
 /** Content types for attachments: a small guess table by extension, and the `type/subtype` check. */
+import { lookupTable } from '../lookup-table.js';
 
 /** Used when the extension is unknown. */
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 // The types people actually attach; anything else is octet-stream, which every client accepts.
-const BY_EXTENSION: Readonly<Record<string, string>> = {
+const BY_EXTENSION: Readonly<Record<string, string>> = lookupTable({
   pdf: 'application/pdf',
   txt: 'text/plain',
   csv: 'text/csv',
@@ -30,7 +31,7 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   eml: 'message/rfc822',
   mp3: 'audio/mpeg',
   mp4: 'video/mp4',
-};
+});
 
 /** The content type for a filename's extension (case-insensitive), else `application/octet-stream`. */
 export function guessContentType(filename: string): string {

@@ -17,6 +17,7 @@ export * from './classify.js';
 export * from './timeout.js';
 export * from './unexpected-response.js';
 export * from './webhook-kit.js';
+export { lookupTable } from '../lookup-table.js';
 // The sync contract of a provider's own suppression list (docs/suppression.md).
 export { reasonForBounce } from '../suppression/reasons.js';
 export {

@@ -8,7 +8,7 @@
  * window still running. A call therefore ends no sooner than `timeoutMs` after it started and at
  * most `slackMs(timeoutMs)` later (a twentieth of it, at most 1 s).
  */
-import { NEVER_ABORTED } from '../adapter-kit.js';
+import { ConfigurationError, NEVER_ABORTED, requireTimeoutMs } from '../adapter-kit.js';
 
 /** The timer of one window fires this long after the window opened, plus `timeoutMs`. */
 export function slackMs(timeoutMs: number): number {
@@ -83,6 +83,13 @@ function expireAll(window: Set<TimedCall>): void {
  * `AbortSignal.timeout()`'s: a pending timeout does not keep the process alive.
  */
 export function callTimeouts(timeoutMs: number): { start(engineSignal: AbortSignal): CallTimeout } {
+  // A timeout that is missing, not a number or not positive would end every call at once or never:
+  // a configuration error, never a check switched off.
+  if (timeoutMs === undefined)
+    throw new ConfigurationError(
+      "callTimeouts: timeoutMs is required (the adapter's resolved timeout, in ms)",
+    );
+  requireTimeoutMs('callTimeouts', 'timeoutMs', timeoutMs, timeoutMs);
   const slack = slackMs(timeoutMs);
   let window: Set<TimedCall> | undefined;
   let opensAt = 0;
