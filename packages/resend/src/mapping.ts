@@ -34,25 +34,29 @@ export function toResendRequest(
   }
   for (const tag of message.tags)
     if (TAG.test(tag) && !tags.some((entry) => entry.name === tag)) tags.push({ name: tag, value: 'true' });
-  // Built field by field, not through conditional spreads (a temporary object each, every send).
-  const request: Record<string, unknown> = { from: formatAddress(message.from), to: pick(message.to) };
-  const cc = message.cc.length > 0 ? pick(message.cc) : [];
-  if (cc.length > 0) request.cc = cc;
-  const bcc = message.bcc.length > 0 ? pick(message.bcc) : [];
-  if (bcc.length > 0) request.bcc = bcc;
-  if (message.replyTo.length > 0) request.replyTo = message.replyTo.map(formatAddress);
-  request.subject = message.subject;
-  if (message.text !== undefined) request.text = message.text;
-  if (message.html !== undefined) request.html = message.html;
-  request.headers = { ...message.headers, 'Message-ID': message.messageId };
-  if (message.attachments.length > 0) {
-    request.attachments = message.attachments.map((attachment) => ({
-      filename: attachment.filename,
-      content: Buffer.from(attachment.content).toString('base64'),
-      contentType: attachment.contentType,
-      ...(attachment.cid ? { contentId: attachment.cid } : {}),
-    }));
-  }
-  request.tags = tags;
-  return request as unknown as CreateEmailOptions;
+  const to = pick(message.to);
+  const cc = pick(message.cc);
+  const bcc = pick(message.bcc);
+  return {
+    from: formatAddress(message.from),
+    to,
+    ...(cc.length > 0 ? { cc } : {}),
+    ...(bcc.length > 0 ? { bcc } : {}),
+    ...(message.replyTo.length > 0 ? { replyTo: message.replyTo.map(formatAddress) } : {}),
+    subject: message.subject,
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.html !== undefined ? { html: message.html } : {}),
+    headers: { ...message.headers, 'Message-ID': message.messageId },
+    ...(message.attachments.length > 0
+      ? {
+          attachments: message.attachments.map((attachment) => ({
+            filename: attachment.filename,
+            content: Buffer.from(attachment.content).toString('base64'),
+            contentType: attachment.contentType,
+            ...(attachment.cid ? { contentId: attachment.cid } : {}),
+          })),
+        }
+      : {}),
+    tags,
+  } as CreateEmailOptions;
 }

@@ -40,9 +40,9 @@ export async function sendTheRest(
   const refused: ProviderRejectedRecipient[] = [];
   let info = first;
   for (let transaction = 1; ; transaction++) {
-    const rejected = rejectedRecipientsOf(info, secrets) ?? [];
-    const overLimit = rejected.filter((entry) => isRecipientLimitReply(entry.reply));
-    refused.push(...rejected.filter((entry) => !isRecipientLimitReply(entry.reply)));
+    const overLimit: ProviderRejectedRecipient[] = [];
+    for (const entry of rejectedRecipientsOf(info, secrets) ?? [])
+      (isRecipientLimitReply(entry.reply) ? overLimit : refused).push(entry);
     if (overLimit.length === 0) break;
     if (!tookSomeone(info) || transaction >= MAX_TRANSACTIONS) {
       refused.push(...overLimit);
