@@ -208,8 +208,10 @@ export async function rawSenderFor(kind: SandboxProviderKind, sandbox: SandboxPr
     case 'resend': {
       const { Resend } = await import('resend');
       const client = new Resend(credentials.resend.apiKey, { baseUrl: sandbox.endpoints.resend });
-      // The SDK takes no timeout and does not retry; a user who wants one passes a signal, as the
-      // adapter does (its timeout and the engine's signal joined: part of what adapter.send costs).
+      // The SDK takes no timeout and does not retry. Every other SDK side has the adapter's timeout
+      // set (the rule at the top of this file), so this one gets it the way the SDK allows: a fetch
+      // signal per send, `AbortSignal.timeout` as Resend's users write it. Until session 7 this side
+      // had no timeout at all, and the adapter's signal counted as overhead (bench/README.md).
       return async () => {
         const answer = await client.emails.send(
           {
@@ -221,7 +223,8 @@ export async function rawSenderFor(kind: SandboxProviderKind, sandbox: SandboxPr
             headers: { 'Message-ID': messageId() },
             tags: [{ name: 'mailover_id', value: randomUUID() }],
           },
-          { idempotencyKey: randomUUID() },
+          // The SDK spreads its request options into fetch's; its typings leave `signal` out.
+          { idempotencyKey: randomUUID(), signal: AbortSignal.timeout(TIMEOUT_MS) } as never,
         );
         if (answer.error) throw new Error(`resend: ${answer.error.message}`);
         return String(answer.data?.id);
