@@ -1,6 +1,7 @@
 /** How big a message is on the wire, by part, and the issue when it is over the limit. */
 import type { ValidationIssue } from '../errors.js';
 import type { Address, NormalizedMessage } from './types.js';
+import { utf8Length } from './utf8-length.js';
 
 /** Estimated wire size of each part of a message, in bytes. */
 export interface MessageSize {
@@ -15,19 +16,19 @@ type Measured = Omit<NormalizedMessage, 'sizeBytes'>;
 
 /** Bodies as UTF-8, attachments base64-encoded (4 bytes per 3), headers as `Name: value\r\n` lines. */
 export function measureMessage(message: Measured): MessageSize {
-  const text = message.text === undefined ? 0 : Buffer.byteLength(message.text);
-  const html = message.html === undefined ? 0 : Buffer.byteLength(message.html);
+  const text = message.text === undefined ? 0 : utf8Length(message.text);
+  const html = message.html === undefined ? 0 : utf8Length(message.html);
   let attachments = 0;
   for (const attachment of message.attachments) attachments += Math.ceil(attachment.content.length / 3) * 4;
   let headers =
-    line('From', Buffer.byteLength(addressText(message.from))) +
+    line('From', utf8Length(addressText(message.from))) +
     addressLine('To', message.to) +
     addressLine('Cc', message.cc) +
     addressLine('Bcc', message.bcc) +
     addressLine('Reply-To', message.replyTo) +
-    line('Subject', Buffer.byteLength(message.subject)) +
+    line('Subject', utf8Length(message.subject)) +
     line('Message-ID', message.messageId.length);
-  for (const name in message.headers) headers += line(name, Buffer.byteLength(message.headers[name]!));
+  for (const name in message.headers) headers += line(name, utf8Length(message.headers[name]!));
   return { text, html, attachments, headers, total: text + html + attachments + headers };
 }
 
@@ -35,7 +36,7 @@ export function measureMessage(message: Measured): MessageSize {
 function addressLine(name: string, list: readonly Address[]): number {
   if (list.length === 0) return 0;
   let bytes = 0;
-  for (const item of list) bytes += Buffer.byteLength(addressText(item)) + 2;
+  for (const item of list) bytes += utf8Length(addressText(item)) + 2;
   return line(name, bytes);
 }
 
