@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { type ValidationIssue, ValidationError } from '../errors.js';
-import { domainInAscii, quote } from './address.js';
+import { domainInAscii, lastAtSign, quote } from './address.js';
 import { defaultMessage, toValidationIssues } from './issues.js';
 import { parseSimpleMessage } from './fast-path.js';
 import { MESSAGE_FIELDS, messageSchema, type ParsedMessage } from './schema.js';
@@ -116,9 +116,16 @@ const NO_ATTACHMENTS: NormalizedMessage['attachments'] = Object.freeze([]);
 const NO_HEADERS: NormalizedMessage['headers'] = Object.freeze({});
 const NO_TAGS: NormalizedMessage['tags'] = Object.freeze([]);
 const NO_METADATA: NormalizedMessage['metadata'] = Object.freeze({});
+const NO_ADDRESSES: readonly Address[] = Object.freeze([]);
 
-function uniqueRecipients(given: Address | readonly Address[] | null | undefined, seen: Set<string>) {
-  const list = given === undefined || given === null ? [] : Array.isArray(given) ? given : [given as Address];
+function uniqueRecipients(
+  given: Address | readonly Address[] | null | undefined,
+  seen: Set<string>,
+): readonly Address[] {
+  // Most messages have no cc, bcc or reply-to: one shared frozen list, not a new one frozen each
+  // time (Object.freeze is a call into V8's C++, costly between HTTP calls; docs/performance.md).
+  if (given === undefined || given === null) return NO_ADDRESSES;
+  const list = Array.isArray(given) ? given : [given as Address];
   const unique: Address[] = [];
   for (const address of list) {
     // Case-insensitive on the whole address: local parts are case-sensitive in theory, never in practice.
@@ -167,7 +174,7 @@ function generateId(options: NormalizeOptions, issues: ValidationIssue[]): strin
 
 function messageIdDomain(options: NormalizeOptions, from: Address, issues: ValidationIssue[]): string {
   const given = options.messageIdDomain;
-  if (given === undefined) return from.address.slice(from.address.lastIndexOf('@') + 1);
+  if (given === undefined) return from.address.slice(lastAtSign(from.address) + 1);
   // domainInAscii remembers its answers: the option, the same on every send, is converted once.
   const ascii = typeof given === 'string' ? domainInAscii(given) : undefined;
   if (typeof ascii === 'string') return ascii;
