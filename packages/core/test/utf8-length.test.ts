@@ -39,9 +39,9 @@ describe('utf8Length', () => {
 
   it('hands long strings to Buffer.byteLength with the same answer', () => {
     const long = `${'Grüße 😀 '.repeat(2_000)}\uD83D`;
-    expect(long.length).toBeGreaterThan(8_192);
+    expect(long.length).toBeGreaterThan(256);
     expect(utf8Length(long)).toBe(Buffer.byteLength(long));
-    const edge = 'é'.repeat(8_192);
+    const edge = 'é'.repeat(256);
     expect(utf8Length(edge)).toBe(Buffer.byteLength(edge));
   });
 });
