@@ -9,12 +9,13 @@
  * "ablated": a rule alternative whose dev matches all lie in the left-out group (most likely
  * written for it) is left out for that group's rows.
  *
- *   npx tsx --conditions=mailover-source scripts/smtp-corpus/cv.ts [--cache FILE] [--options JSON] [--transient-errors]
+ *   npx tsx --conditions=mailover-source scripts/smtp-corpus/cv.ts [--cache FILE] [--options JSON] [--transient-errors] [--errors]
  *
  * `--cache FILE` keeps the per-fold model scores (the slow part, a few minutes) in FILE and reuses
  * them when the training rows and settings have not changed. `--options` overrides training
  * settings (model-training.ts) to compare them. `--transient-errors` counts, on codeless rows, the
  * two kinds of transient mistakes, and what a "final only when the model is this sure" rule gives.
+ * `--errors` lists the dev rows the shipped design gets wrong with the rules ablated.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -314,4 +315,18 @@ for (const [name, design] of Object.entries(designs)) {
   console.log(
     `${name} | ${figures[0]}, ${figures[1]} | ${transient[0]}, ${transient[2]} | ${transient[1]}, ${transient[3]}`,
   );
+}
+// `--errors`: the dev rows the shipped design gets wrong with the rules ablated, and who decided.
+if (process.argv.includes('--errors')) {
+  dev.forEach((source, position) => {
+    const row = rows[position]!;
+    if (row.ambiguous) return;
+    const predicted = designs['as shipped']!(row, row.ablated);
+    if (predicted === row.category) return;
+    const decider =
+      predicted === row.ablated.verdict.category ? (row.ablated.verdict.rule?.name ?? 'codes') : 'model';
+    console.log(
+      `[${row.category} -> ${predicted}] (${decider}) ${JSON.stringify(source.reply.slice(0, 140))} (${source.group})`,
+    );
+  });
 }

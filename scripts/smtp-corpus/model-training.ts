@@ -34,6 +34,8 @@ export interface TrainingOptions {
   readonly minWeight: number;
   /** At most this many features, those with the largest weights (the model is then fitted again on them). */
   readonly maxFeatures: number;
+  /** Whether rows marked ambiguous are learned from too (with their label). */
+  readonly ambiguousRows: boolean;
 }
 
 export const TRAINING_OPTIONS: TrainingOptions = {
@@ -45,14 +47,15 @@ export const TRAINING_OPTIONS: TrainingOptions = {
   scale: 20,
   minWeight: 0.1,
   maxFeatures: 600,
+  ambiguousRows: false,
 };
 
 const CLASSES = MODEL_CATEGORIES.length;
 const CATEGORY_INDEX = new Map<string, number>(MODEL_CATEGORIES.map((category, index) => [category, index]));
 
 /** Rows the model learns from: unambiguous, in one of its categories (no greylisting, no 2xx). */
-export function trainable(row: TrainingRow): boolean {
-  return !row.ambiguous && CATEGORY_INDEX.has(row.category as ModelCategory);
+export function trainable(row: TrainingRow, options: TrainingOptions = TRAINING_OPTIONS): boolean {
+  return (options.ambiguousRows || !row.ambiguous) && CATEGORY_INDEX.has(row.category as ModelCategory);
 }
 
 /** Each row's distinct features, in first-seen order. */
@@ -64,7 +67,7 @@ export function trainModel(
   allRows: readonly TrainingRow[],
   options: TrainingOptions = TRAINING_OPTIONS,
 ): LinearModelData {
-  const rows = allRows.filter(trainable);
+  const rows = allRows.filter((row) => trainable(row, options));
   const rowFeatures = rows.map((row) => distinctFeatures(row.reply));
   // Vocabulary: features in enough rows of enough groups, sorted so the order never depends on
   // the rows' order.

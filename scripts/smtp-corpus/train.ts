@@ -22,7 +22,7 @@ export const MODEL_MODULE = fileURLToPath(
 export function modelModule(): string {
   const { dev } = loadCorpus();
   const model = trainModel(dev, TRAINING_OPTIONS);
-  const rows = dev.filter(trainable);
+  const rows = dev.filter((row) => trainable(row));
   const digest = createHash('sha256')
     .update(rows.map((row) => `${row.id} ${row.category}`).join('\n'))
     .digest('hex')

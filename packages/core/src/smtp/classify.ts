@@ -1,8 +1,9 @@
 /**
  * classifySmtpReply: a category for an SMTP reply, from its text rules first, then its enhanced
- * code, then its basic code; `accepted` for any 2xx. The rules are tables (rules.ts, codes.ts,
- * details.ts); this file only weighs them. docs/smtp-classifier.md explains the design and the
- * corpus it is scored on.
+ * code, then its basic code; where none of those is more than the basic code, a learned model
+ * (model.ts); `accepted` for any 2xx. The rules are tables (rules.ts, codes.ts, details.ts), the
+ * model's weights a generated module (model-weights.ts); this file only weighs them.
+ * docs/smtp-classifier.md explains the design and the corpus it is scored on.
  */
 import { BASIC_CODES, categoryFor, lookupEnhanced } from './codes.js';
 import { blocklistOf, retryAfterMsOf, systemOf } from './details.js';

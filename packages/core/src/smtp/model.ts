@@ -53,6 +53,10 @@ export interface LinearModel {
   readonly index: ReadonlyMap<number, number>;
   /** Per feature, 1 when it is a word or a pair of words (not a code). */
   readonly wordFeature: Uint8Array;
+  /** Per feature, the number of the last reply that counted it (each counts once a reply)... */
+  readonly counted: Uint32Array;
+  /** ...and the number of the reply being scored. */
+  readonly replies: { number: number };
 }
 
 /** Throws when two features of the model share a hash (smtp-model.test.ts builds the shipped one). */
@@ -69,7 +73,16 @@ export function linearModel(data: LinearModelData): LinearModel {
       weights[position * CLASSES + category] = Number(weight);
     });
   });
-  return { scale: data.scale, bias: Int32Array.from(data.bias), weights, index, wordFeature };
+  const counted = new Uint32Array(data.features.length);
+  return {
+    scale: data.scale,
+    bias: Int32Array.from(data.bias),
+    weights,
+    index,
+    wordFeature,
+    counted,
+    replies: { number: 0 },
+  };
 }
 
 // The code features' names (model-features.ts): `_c5`, `_b550`, `_e5.7.1`, `_s5.7`, `_d7.1`.
@@ -85,7 +98,11 @@ export function scoreReply(model: LinearModel, reply: ParsedSmtpReply, scores: I
   scores.set(model.bias);
   scoring = model;
   scored = scores;
-  seenCount = 0;
+  model.replies.number = (model.replies.number + 1) >>> 0;
+  if (model.replies.number === 0) {
+    model.counted.fill(0);
+    model.replies.number = 1;
+  }
   knownWords = 0;
   forEachFeatureHash(reply, addFeature);
   return knownWords;
@@ -99,23 +116,12 @@ function addFeature(hash: number): void {
   const model = scoring!;
   const row = model.index.get(hash);
   if (row === undefined) return;
-  for (let index = 0; index < seenCount; index++) if (seen[index] === row) return;
-  if (seenCount === seen.length) seen = doubled(seen);
-  seen[seenCount++] = row;
+  if (model.counted[row] === model.replies.number) return;
+  model.counted[row] = model.replies.number;
   knownWords += model.wordFeature[row]!;
   const offset = row * CLASSES;
   for (let category = 0; category < CLASSES; category++)
     scored[category]! += model.weights[offset + category]!;
-}
-
-// The rows a reply has already counted: a few dozen at most, a scan is cheaper than a Set.
-let seen = new Int32Array(64);
-let seenCount = 0;
-
-function doubled(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const larger = new Int32Array(array.length * 2);
-  larger.set(array);
-  return larger;
 }
 
 const scratch = new Int32Array(CLASSES);
