@@ -316,6 +316,16 @@ for (const [name, design] of Object.entries(designs)) {
     `${name} | ${figures[0]}, ${figures[1]} | ${transient[0]}, ${transient[2]} | ${transient[1]}, ${transient[3]}`,
   );
 }
+// Greylisting calls of the shipped design (the model never makes one: these are the rules').
+for (const which of ['full', 'ablated'] as const) {
+  const called = clear.filter((row) => designs['as shipped']!(row, row[which]) === 'greylisting');
+  const right = called.filter((row) => row.category === 'greylisting').length;
+  const labelled = clear.filter((row) => row.category === 'greylisting').length;
+  console.log(
+    `greylisting, rules ${which === 'full' ? 'in-sample' : 'ablated'}: precision ${right}/${called.length}, recall ${right}/${labelled}`,
+  );
+}
+
 // `--errors`: the dev rows the shipped design gets wrong with the rules ablated, and who decided.
 if (process.argv.includes('--errors')) {
   dev.forEach((source, position) => {

@@ -36,6 +36,8 @@ export interface TrainingOptions {
   readonly maxFeatures: number;
   /** Whether rows marked ambiguous are learned from too (with their label). */
   readonly ambiguousRows: boolean;
+  /** 'logistic' (multinomial logistic regression) or 'nb' (multinomial naive Bayes, add-one). */
+  readonly learner: 'logistic' | 'nb';
 }
 
 export const TRAINING_OPTIONS: TrainingOptions = {
@@ -48,6 +50,7 @@ export const TRAINING_OPTIONS: TrainingOptions = {
   minWeight: 0.1,
   maxFeatures: 600,
   ambiguousRows: false,
+  learner: 'logistic',
 };
 
 const CLASSES = MODEL_CATEGORIES.length;
@@ -94,7 +97,7 @@ export function trainModel(
   const labels = rows.map((row) => CATEGORY_INDEX.get(row.category)!);
 
   let kept = vocabulary;
-  let weights = fitWeights(encoded, labels, kept.length, options);
+  let weights = (options.learner === 'nb' ? fitBayes : fitWeights)(encoded, labels, kept.length, options);
   if (kept.length > options.maxFeatures) {
     // Keep the features with the largest weights, then fit again on those alone.
     const strength = kept.map((feature, position) => {
@@ -112,7 +115,7 @@ export function trainModel(
         [...features].filter((feature) => renumber.has(feature)).map((feature) => renumber.get(feature)!),
       ),
     );
-    weights = fitWeights(narrowed, labels, kept.length, options);
+    weights = (options.learner === 'nb' ? fitBayes : fitWeights)(narrowed, labels, kept.length, options);
   }
   const bias = weights.bias;
   const minimum = Math.round(options.minWeight * options.scale);
@@ -191,4 +194,37 @@ function fitWeights(
 // Rounded to an integer; `+ 0` turns -0 into 0, so the written module never says `-0`.
 function quantised(weight: number, scale: number): number {
   return Math.round(weight * scale) + 0;
+}
+
+// Multinomial naive Bayes on presence counts, add-one smoothing: log P(feature | category), each
+// feature's mean over the categories taken off (the same for every category, so no guess changes),
+// and the log prior as bias.
+function fitBayes(
+  encoded: readonly Int32Array[],
+  labels: readonly number[],
+  size: number,
+): { weights: Float64Array; bias: Float64Array } {
+  const counts = new Float64Array(size * CLASSES);
+  const totals = new Float64Array(CLASSES);
+  const rowsOf = new Float64Array(CLASSES);
+  encoded.forEach((features, row) => {
+    const label = labels[row]!;
+    rowsOf[label]! += 1;
+    for (const feature of features) {
+      counts[feature * CLASSES + label]! += 1;
+      totals[label]! += 1;
+    }
+  });
+  const weights = new Float64Array(size * CLASSES);
+  for (let feature = 0; feature < size; feature++) {
+    let mean = 0;
+    for (let k = 0; k < CLASSES; k++) {
+      const value = Math.log((counts[feature * CLASSES + k]! + 1) / (totals[k]! + size));
+      weights[feature * CLASSES + k] = value;
+      mean += value / CLASSES;
+    }
+    for (let k = 0; k < CLASSES; k++) weights[feature * CLASSES + k]! -= mean;
+  }
+  const bias = Float64Array.from(rowsOf, (count) => Math.log((count + 1) / (encoded.length + CLASSES)));
+  return { weights, bias };
 }
