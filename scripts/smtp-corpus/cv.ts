@@ -23,7 +23,7 @@ import { loadCorpus } from '../../bench/classify/corpus.js';
 import {
   applies,
   modelMayDecide,
-  RULE_ALTERNATIVES,
+  ruleAlternatives,
   type RulesVerdict,
   rulesVerdictForStudy,
 } from '../../packages/core/src/smtp/classify.js';
@@ -43,7 +43,7 @@ const groups = [...new Set(dev.map((row) => row.group))].sort();
 
 // Which dev groups each rule alternative matches (where its rule applies).
 const parsed = dev.map((row) => parseSmtpReply(row.reply));
-const alternativeGroups = RULE_ALTERNATIVES.map(({ rule, pattern }) => {
+const alternativeGroups = ruleAlternatives().map(({ rule, pattern }) => {
   const found = new Set<string>();
   dev.forEach((row, position) => {
     const reply = parsed[position]!;

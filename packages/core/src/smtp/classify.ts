@@ -129,7 +129,7 @@ function verdictOf(reply: ParsedSmtpReply, skipAlternative?: (alternative: numbe
 
 /**
  * For scripts/smtp-corpus/cv.ts: the rules' verdict on one reply, with some rule alternatives
- * (numbers in RULE_ALTERNATIVES) left out, and the transient flag a category gives it.
+ * (numbers in ruleAlternatives()) left out, and the transient flag a category gives it.
  */
 export function rulesVerdictForStudy(
   text: string,
@@ -160,11 +160,12 @@ export function rulesVerdictForStudy(
 }
 
 /** The text rules' alternatives in matcher order, with the rule each belongs to (for cv.ts). */
-export const RULE_ALTERNATIVES: readonly { readonly rule: TextRule; readonly pattern: RegExp }[] =
-  RULE_MATCHER.alternatives.map((alternative) => ({
+export function ruleAlternatives(): readonly { readonly rule: TextRule; readonly pattern: RegExp }[] {
+  return RULE_MATCHER.alternatives.map((alternative) => ({
     rule: RULES_BY_WEIGHT[alternative.entry]!,
     pattern: alternative.pattern,
   }));
+}
 
 function strongestTextRule(reply: ParsedSmtpReply): TextRule | undefined {
   const found = RULE_MATCHER.first(reply.text, words, (entry) => applies(RULES_BY_WEIGHT[entry]!, reply));
