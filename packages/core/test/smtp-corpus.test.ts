@@ -12,13 +12,13 @@ import { normalised } from '../../../scripts/smtp-corpus/dedup.js';
 
 const corpus = loadCorpus();
 
-// Measured on 2026-12-03, fourth session (docs/smtp-classifier.md): held-out category 88.0 %,
-// transient 98.5 %, greylisting 19/19 with no false call, after 287 new dev rows from bounce
-// collections, Exchange's NDR pages and filter and provider pages, and the rules written against
-// them (third session: 87.3 %, 98.5 %). The 92 % category and 99 % transient targets are not met;
-// the floors sit just below what is reached, and rise only with rules written against dev rows.
-const HELD_OUT_CATEGORY_FLOOR = 0.875;
-const HELD_OUT_TRANSIENT_FLOOR = 0.98;
+// Measured on 2026-12-03, seventh session (docs/smtp-classifier.md, "The learned model"): held-out
+// category 90.4 % (264 of 292), transient 99.7 % (338 of 339), greylisting 19/19 with no false call,
+// after a model trained on dev rows took over where no text rule matched and at most the basic code
+// decided (fourth session, rules alone: 88.0 %, 98.5 %). The 92 % category target is not met; the
+// floors sit just below what is reached (one row of slack each), and never go down.
+const HELD_OUT_CATEGORY_FLOOR = 0.9;
+const HELD_OUT_TRANSIENT_FLOOR = 0.995;
 // Greylisting on held-out: at least this many labelled rows, so its recall means something.
 const HELD_OUT_GREYLISTING_ROWS = 19;
 
@@ -75,7 +75,7 @@ describe('classifySmtpReply on the corpus', () => {
     expect(dev.rows + heldOut.rows).toBeGreaterThan(850);
   });
 
-  // Floors: just below what the classifier reaches (docs/smtp-classifier.md); the targets were
+  // Floors: just below what the classifier reaches (docs/smtp-classifier.md); the targets are
   // 92 % category, 98 % greylisting recall at 95 % precision and 99 % transient on held-out.
   it('held-out: category accuracy', () => {
     expect(heldOut.categoryAccuracy).toBeGreaterThanOrEqual(HELD_OUT_CATEGORY_FLOOR);
@@ -92,10 +92,12 @@ describe('classifySmtpReply on the corpus', () => {
   });
 
   it('dev: category, greylisting and transient', () => {
-    expect(dev.categoryAccuracy).toBeGreaterThanOrEqual(0.98);
+    // In-sample for the rules and the model alike (99.1 %, 99.7 % in the seventh session): these
+    // catch a regression, they do not measure generalisation (scripts/smtp-corpus/cv.ts does).
+    expect(dev.categoryAccuracy).toBeGreaterThanOrEqual(0.99);
     expect(dev.greylisting.recall).toBeGreaterThanOrEqual(0.98);
     expect(dev.greylisting.precision).toBeGreaterThanOrEqual(0.95);
-    expect(dev.transientAccuracy).toBeGreaterThanOrEqual(0.99);
+    expect(dev.transientAccuracy).toBeGreaterThanOrEqual(0.995);
   });
 
   it('calls every 2xx accepted, never transient', () => {

@@ -1,12 +1,15 @@
 /**
  * classifySmtpReply: a category for an SMTP reply, from its text rules first, then its enhanced
- * code, then its basic code; `accepted` for any 2xx. The rules are tables (rules.ts, codes.ts,
- * details.ts); this file only weighs them. docs/smtp-classifier.md explains the design and the
- * corpus it is scored on.
+ * code, then its basic code; where none of those is more than the basic code, a learned model
+ * (model.ts); `accepted` for any 2xx. The rules are tables (rules.ts, codes.ts, details.ts), the
+ * model's weights a generated module (model-weights.ts); this file only weighs them.
+ * docs/smtp-classifier.md explains the design and the corpus it is scored on.
  */
 import { BASIC_CODES, categoryFor, lookupEnhanced } from './codes.js';
 import { blocklistOf, retryAfterMsOf, systemOf } from './details.js';
 import { WORDING } from './explanations.js';
+import { type LinearModel, linearModel, modelCategory } from './model.js';
+import { MODEL_WEIGHTS } from './model-weights.js';
 import { type ParsedSmtpReply, parseSmtpReply } from './parse.js';
 import {
   GAVE_UP_PATTERN,
@@ -51,7 +54,7 @@ const GAVE_UP_KEYS = ['going', 'expired', 'queue', 'giving', 'retry', 'retrying'
 const TEMPORARY_KEYS = ['temp', 'temporary', 'temporarily', 'retry', 'try'].map((word) => keyId(keyOf(word)));
 const PERMANENT_KEYS = ['permanent', 'permanently'].map((word) => keyId(keyOf(word)));
 
-interface Candidate {
+export interface Candidate {
   readonly category: SmtpReplyCategory;
   readonly weight: number;
 }
@@ -84,10 +87,84 @@ export function classifySmtpReply(text: string): SmtpReplyClassification {
 }
 
 function categoryOf(reply: ParsedSmtpReply): SmtpReplyCategory {
-  const fromText = strongestTextRule(reply);
-  const fromCodes = codeCandidate(reply);
-  const best = !fromCodes || (fromText && fromText.weight >= fromCodes.weight) ? fromText : fromCodes;
-  return best?.category ?? (reply.replyClass === 5 ? 'other_permanent' : 'other_transient');
+  const rule = strongestTextRule(reply);
+  const code = codeCandidate(reply);
+  const best = !code || (rule && rule.weight >= code.weight) ? rule : code;
+  const category = best?.category ?? (reply.replyClass === 5 ? 'other_permanent' : 'other_transient');
+  if (!modelMayDecide(category, best?.weight ?? 0)) return category;
+  model ??= linearModel(MODEL_WEIGHTS);
+  return modelCategory(model, reply) ?? category;
+}
+
+// Where the rules are not confident, the learned model (model.ts) decides: when no text rule
+// matched and no code table said more than the basic code does, and the model knows at least one
+// of the reply's words (docs/smtp-classifier.md, "The learned model": the design chosen by
+// cross-validation by source group on the dev rows). It never overrides a text rule, an enhanced
+// code or the greylisting code rule, and has no `greylisting` or `accepted` class.
+const MODEL_DECIDES_UP_TO = BASIC_WEIGHT;
+let model: LinearModel | undefined;
+
+/** Whether the learned model decides over the rules' `category` found at `weight` (0: nothing matched). */
+export function modelMayDecide(category: SmtpReplyCategory, weight: number): boolean {
+  return category !== 'greylisting' && category !== 'accepted' && weight <= MODEL_DECIDES_UP_TO;
+}
+
+/** What the text rules and the code tables say of a reply, before any learned model. */
+export interface RulesVerdict {
+  /** The heaviest text rule that matched and applies. */
+  readonly rule?: TextRule;
+  /** The heaviest code-table candidate. */
+  readonly code?: Candidate;
+  /** The rules' category: the heavier of the two, else other_permanent for a 5xx, other_transient otherwise. */
+  readonly category: SmtpReplyCategory;
+}
+
+function verdictOf(reply: ParsedSmtpReply, skipAlternative?: (alternative: number) => boolean): RulesVerdict {
+  const rule = skipAlternative ? strongestTextRuleSkipping(reply, skipAlternative) : strongestTextRule(reply);
+  const code = codeCandidate(reply);
+  const best = !code || (rule && rule.weight >= code.weight) ? rule : code;
+  const category = best?.category ?? (reply.replyClass === 5 ? 'other_permanent' : 'other_transient');
+  return { rule, code, category };
+}
+
+/**
+ * For scripts/smtp-corpus/cv.ts: the rules' verdict on one reply, with some rule alternatives
+ * (numbers in ruleAlternatives()) left out, and the transient flag a category gives it.
+ */
+export function rulesVerdictForStudy(
+  text: string,
+  skipAlternative?: (alternative: number) => boolean,
+): {
+  readonly reply: ParsedSmtpReply;
+  readonly verdict: RulesVerdict;
+  transientFor(category: SmtpReplyCategory): boolean;
+} {
+  const reply = parseSmtpReply(text);
+  words.read(reply.text);
+  const verdict =
+    reply.replyClass === 2 ? { category: 'accepted' as const } : verdictOf(reply, skipAlternative);
+  const transient = new Map<SmtpReplyCategory, boolean>();
+  return {
+    reply,
+    verdict,
+    transientFor(category) {
+      let known = transient.get(category);
+      if (known === undefined) {
+        words.read(reply.text);
+        known = isTransient(reply, category);
+        transient.set(category, known);
+      }
+      return known;
+    },
+  };
+}
+
+/** The text rules' alternatives in matcher order, with the rule each belongs to (for cv.ts). */
+export function ruleAlternatives(): readonly { readonly rule: TextRule; readonly pattern: RegExp }[] {
+  return RULE_MATCHER.alternatives.map((alternative) => ({
+    rule: RULES_BY_WEIGHT[alternative.entry]!,
+    pattern: alternative.pattern,
+  }));
 }
 
 function strongestTextRule(reply: ParsedSmtpReply): TextRule | undefined {
@@ -95,7 +172,20 @@ function strongestTextRule(reply: ParsedSmtpReply): TextRule | undefined {
   return found === -1 ? undefined : RULES_BY_WEIGHT[found];
 }
 
-function applies(rule: TextRule, reply: ParsedSmtpReply): boolean {
+// strongestTextRule with some alternatives left out: for the study only, off the hot path.
+function strongestTextRuleSkipping(
+  reply: ParsedSmtpReply,
+  skipAlternative: (alternative: number) => boolean,
+): TextRule | undefined {
+  const found = RULE_MATCHER.first(
+    reply.text,
+    words,
+    (entry, alternative) => !skipAlternative(alternative) && applies(RULES_BY_WEIGHT[entry]!, reply),
+  );
+  return found === -1 ? undefined : RULES_BY_WEIGHT[found];
+}
+
+export function applies(rule: TextRule, reply: ParsedSmtpReply): boolean {
   if (rule.classes && !rule.classes.includes(reply.replyClass as 0 | 4 | 5)) return false;
   if (rule.basics && !rule.basics.includes(reply.basic)) return false;
   if (rule.unlessEnhanced && reply.enhanced && rule.unlessEnhanced.test(reply.enhanced)) return false;

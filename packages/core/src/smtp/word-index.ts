@@ -136,9 +136,9 @@ export class AlternativeMatcher {
 
   /**
    * The entry (position in the constructor's array) of the first alternative that matches `text`
-   * and that `accept` lets through, or -1.
+   * and that `accept` lets through (given the entry and the alternative's number), or -1.
    */
-  first(text: string, words: Words, accept: (entry: number) => boolean): number {
+  first(text: string, words: Words, accept: (entry: number, alternative: number) => boolean): number {
     this.collect(words);
     const { alternatives, bits, head, hitNext, hitPosition } = this;
     let result = -1;
@@ -148,7 +148,7 @@ export class AlternativeMatcher {
         const number = (word << 5) + 31 - Math.clz32(set & -set);
         set &= set - 1;
         const alternative = alternatives[number]!;
-        if (!accept(alternative.entry)) continue;
+        if (!accept(alternative.entry, number)) continue;
         if (!alternative.anchored) {
           alternative.pattern.lastIndex = 0;
           if (alternative.pattern.test(text)) result = alternative.entry;
