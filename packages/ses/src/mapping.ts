@@ -70,8 +70,17 @@ export function toSesRequest(
  * An address as SES takes it. SES requires RFC 2047 encoded words for a display name outside ASCII.
  */
 export function toSesAddress(address: Address): string {
-  if (!address.name || /^[\x20-\x7e]*$/.test(address.name)) return formatAddress(address);
+  if (!address.name || isPrintableAscii(address.name)) return formatAddress(address);
   return `=?UTF-8?B?${Buffer.from(address.name, 'utf8').toString('base64')}?= <${address.address}>`;
+}
+
+/** `/^[\x20-\x7e]*$/.test(text)` by character code: the sender is formatted on every send, between HTTP calls. */
+function isPrintableAscii(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
 }
 
 function recipientFilter(recipients: readonly string[] | undefined): (address: Address) => boolean {
