@@ -133,7 +133,8 @@ describe('rules written on the Haraka, mox and chasquid dev rows', () => {
 });
 
 // The content_rejected / policy_reputation boundary (guide rule 6) and unknown recipients, in general
-// words (session 7, second reader): variants written for this test, each classified wrong before these rules.
+// words (session 7, second reader): variants written for this test, nearly all classified wrong
+// before these rules.
 describe('rules on the verdict boundaries, in general words', () => {
   it.each([
     ['550 5.7.1 Email contained suspicious links (spoofed domain)', 'content_rejected'],
@@ -146,6 +147,10 @@ describe('rules on the verdict boundaries, in general words', () => {
     ['554 Message refused: suspected spam', 'content_rejected'],
     ['554 Rejected: spam host 192.0.2.7', 'policy_reputation'],
     ['550 Too many complaints: your domain is sending spam', 'policy_reputation'],
+    ['421 4.7.0 Too much junk mail from your IP, try later', 'policy_reputation'],
+    ['550 5.7.1 Blocked: spam complaints about your server', 'policy_reputation'],
+    ['550 Unusual volume of unsolicited email originating from your network', 'policy_reputation'],
+    ['550 5.0.0 Domain example.org does not accept mail', 'recipient_unknown'],
     ['550 5.0.0 This account has been deleted', 'recipient_unknown'],
     ['554 5.0.0 Recipient is not exist', 'recipient_unknown'],
     ["550 5.0.0 The email address you entered couldn't be found.", 'recipient_unknown'],
