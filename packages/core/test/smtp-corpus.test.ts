@@ -15,9 +15,11 @@ const corpus = loadCorpus();
 // Measured on 2026-12-03, seventh session (docs/smtp-classifier.md, "The learned model"): held-out
 // category 90.4 % (264 of 292), transient 99.7 % (338 of 339), greylisting 19/19 with no false call,
 // after a model trained on dev rows took over where no text rule matched and at most the basic code
-// decided (fourth session, rules alone: 88.0 %, 98.5 %). The 92 % category target is not met; the
-// floors sit just below what is reached (one row of slack each), and never go down.
-const HELD_OUT_CATEGORY_FLOOR = 0.9;
+// decided (fourth session, rules alone: 88.0 %, 98.5 %). A second reader's rules on the
+// content_rejected / policy_reputation boundary then reached 91.1 % (266 of 292; held-out read twice
+// in that pass). The 92 % category target is not met; the floors sit just below what is reached (one
+// row of slack each), and never go down.
+const HELD_OUT_CATEGORY_FLOOR = 0.907;
 const HELD_OUT_TRANSIENT_FLOOR = 0.995;
 // Greylisting on held-out: at least this many labelled rows, so its recall means something.
 const HELD_OUT_GREYLISTING_ROWS = 19;
@@ -92,9 +94,10 @@ describe('classifySmtpReply on the corpus', () => {
   });
 
   it('dev: category, greylisting and transient', () => {
-    // In-sample for the rules and the model alike (99.1 %, 99.7 % in the seventh session): these
-    // catch a regression, they do not measure generalisation (scripts/smtp-corpus/cv.ts does).
-    expect(dev.categoryAccuracy).toBeGreaterThanOrEqual(0.99);
+    // In-sample for the rules and the model alike (99.3 % = 1134 of 1142, 99.7 % in the seventh
+    // session): these catch a regression, they do not measure generalisation (scripts/smtp-corpus/cv.ts
+    // does).
+    expect(dev.categoryAccuracy).toBeGreaterThanOrEqual(0.992);
     expect(dev.greylisting.recall).toBeGreaterThanOrEqual(0.98);
     expect(dev.greylisting.precision).toBeGreaterThanOrEqual(0.95);
     expect(dev.transientAccuracy).toBeGreaterThanOrEqual(0.995);

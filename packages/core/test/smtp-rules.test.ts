@@ -131,3 +131,44 @@ describe('rules written on the Haraka, mox and chasquid dev rows', () => {
     expect(classifySmtpReply('450 4.2.2 Permanently over quota').transient).toBe(true);
   });
 });
+
+// The content_rejected / policy_reputation boundary (guide rule 6) and unknown recipients, in general
+// words (session 7, second reader): variants written for this test, nearly all classified wrong
+// before these rules.
+describe('rules on the verdict boundaries, in general words', () => {
+  it.each([
+    ['550 5.7.1 Email contained suspicious links (spoofed domain)', 'content_rejected'],
+    ['554 5.7.1 Mail rejected due to high spam score; check your SPF record', 'content_rejected'],
+    ['553 Your From: address is not allowed on this server', 'content_rejected'],
+    ['554 Message blocked - MCSpamSignature.ia.1', 'content_rejected'],
+    ['550 5.7.1 Blocked by SpamAssassin', 'content_rejected'],
+    ['554 5.7.1 Message rejected by our anti-spam policy', 'content_rejected'],
+    ['550 5.7.1 Suspicious message rejected', 'content_rejected'],
+    ['554 Message refused: suspected spam', 'content_rejected'],
+    ['554 Rejected: spam host 192.0.2.7', 'policy_reputation'],
+    ['550 Too many complaints: your domain is sending spam', 'policy_reputation'],
+    ['421 4.7.0 Too much junk mail from your IP, try later', 'policy_reputation'],
+    ['550 5.7.1 Blocked: spam complaints about your server', 'policy_reputation'],
+    ['550 Unusual volume of unsolicited email originating from your network', 'policy_reputation'],
+    ['550 5.0.0 Domain example.org does not accept mail', 'recipient_unknown'],
+    ['550 5.0.0 This account has been deleted', 'recipient_unknown'],
+    ['554 5.0.0 Recipient is not exist', 'recipient_unknown'],
+    ["550 5.0.0 The email address you entered couldn't be found.", 'recipient_unknown'],
+  ] as const)('%s → %s', (reply, category) => {
+    expect(classifySmtpReply(reply).category).toBe(category);
+  });
+
+  it('keeps "suspicious" about the sender, and a spam filter that failed, off the message', () => {
+    expect(classifySmtpReply('421 4.7.0 Suspicious activity from your IP, try later').category).toBe(
+      'policy_reputation',
+    );
+    expect(classifySmtpReply('451 4.3.0 Virus scanner timed out').category).toBe('server_busy');
+  });
+
+  it('leaves a From: header not aligned with SPF or DKIM to sender authentication (guide rule 7)', () => {
+    expect(
+      classifySmtpReply("421 4.7.32 The From: header isn't aligned with the authenticated SPF or DKIM domain")
+        .category,
+    ).toBe('policy_reputation');
+  });
+});

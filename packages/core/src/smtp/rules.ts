@@ -328,9 +328,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'sending IP blocked for its behaviour',
-    keys: ['blocked', 'block', 'unusual', 'unsolicited', 'originating'],
+    keys: ['blocked', 'block', 'unusual', 'unsolicited', 'originating', 'spam', 'junk'],
     pattern:
-      /\b(?:ip|address|host|sender|client|domain|network)(?: address)? (?:has been|was|is) (?:temporarily |permanently )?blocked\b|\bblocked for the day|\bunusual rate of unsolicited|\bunsolicited mail originating|\boriginating from your ip|\bblock(?:ed)? for spam(?:ming)?\b|\bblocked for spamming\b/i,
+      /\b(?:ip|address|host|sender|client|domain|network)(?: address)? (?:has been|was|is) (?:temporarily |permanently )?blocked\b|\bblocked for the day|\bunusual (?:rate|amount|volume|number) of unsolicited|\bunsolicited (?:e-?)?mail originating|\boriginating from your (?:ip|address|host|server|network|domain)\b|\b(?:spam|unsolicited (?:e-?)?mail|junk (?:e-?)?mail) (?:\w{1,20} ){0,3}from your (?:ip|host|server|network|domain)\b|\bblock(?:ed)? for spam(?:ming)?\b|\bblocked for spamming\b/i,
     category: 'policy_reputation',
     weight: 95,
   },
@@ -504,7 +504,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'hosted',
     ],
     pattern:
-      /\buser unknown\b|\bunknown (?:user|recipient|mailbox|address|alias|local ?part)|\bno such (?:user|mailbox|recipient|address|account|person|local ?user)|\b(?:user|mailbox|recipient|address|account|addressee|alias)\b[^.;]{0,30}\b(?:does not|doesn't|did not) exist|\b(?:user|mailbox|recipient|address|account|addressee)\b[^.;]{0,25}\b(?:not found|unknown|inactive|disabled|deactivated|unallocated|not valid|no longer (?:valid|active|exists?)|not known|suspended|closed|expired|invalid)\b|\b(?:invalid|unknown|inactive|disabled|illegal|nonexistent|non-existent|deactivated)[ /]{1,3}(?:\w{1,30}[ /]{1,3})?(?:recipient|mailbox|user|address|alias|account)s?\b|\bnot our customer\b|\bmailbox not found\b|\bunrouteable address\b|\brecipient (?:rejected|unavailable|not found)|\baddressee unknown|\bdoesn't have an? [\w.-]{1,60} account|\bcould not be found|\bmisspelled\b|\bdue to inactivity\b|\bno mailbox here\b|\bnot a (?:known|valid) (?:user|recipient|mailbox)|\bhas been disabled\b|\binactive\b|\bno longer valid\b|\bbanned recipient\b|\bno mail-enabled subscriptions?|\bhosted tenant\b/i,
+      /\buser unknown\b|\bunknown (?:user|recipient|mailbox|address|alias|local ?part)|\bno such (?:user|mailbox|recipient|address|account|person|local ?user)|\b(?:user|mailbox|recipient|address|account|addressee|alias)\b[^.;]{0,30}\b(?:does not|doesn't|did not|is not|not) exists?\b|\b(?:user|mailbox|recipient|address|account|addressee)\b[^.;]{0,25}\b(?:not found|(?:could ?n[o']t|can ?n[o']t|was ?n[o']t) (?:be )?found|unknown|inactive|disabled|deactivated|deleted|removed|terminated|discontinued|cancell?ed|unallocated|not valid|no longer (?:valid|active|exists?|in use)|not known|suspended|closed|expired|invalid)\b|\b(?:invalid|unknown|inactive|disabled|illegal|nonexistent|non-existent|deactivated)[ /]{1,3}(?:\w{1,30}[ /]{1,3})?(?:recipient|mailbox|user|address|alias|account)s?\b|\bnot our customer\b|\bmailbox not found\b|\bunrouteable address\b|\brecipient (?:rejected|unavailable|not found)|\baddressee unknown|\bdoesn't have an? [\w.-]{1,60} account|\bcould not be found|\bmisspelled\b|\bdue to inactivity\b|\bno mailbox here\b|\bnot a (?:known|valid) (?:user|recipient|mailbox)|\bhas been disabled\b|\binactive\b|\bno longer valid\b|\bbanned recipient\b|\bno mail-enabled subscriptions?|\bhosted tenant\b/i,
     category: 'recipient_unknown',
     weight: 85,
   },
@@ -786,6 +786,10 @@ export const TEXT_RULES: readonly TextRule[] = [
       'blocked',
       'quarantined',
       'looks',
+      'look',
+      'appear',
+      'seems',
+      'seem',
       'content',
       'virus',
       'malware',
@@ -795,6 +799,10 @@ export const TEXT_RULES: readonly TextRule[] = [
       'likelihood',
       'message',
       'suspicion',
+      'suspicious',
+      'email',
+      'mail',
+      'e',
       'spamsignature',
       'suspected',
       'due',
@@ -805,7 +813,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'ube',
     ],
     pattern:
-      /\bspam (?:content|message|detected|filter|signature|score|mail|e-?mail|classification|pattern|block)|\b(?:considered|classified|detected|identified|judged|flagged|marked|recognized)(?: to be| as)? (?:as )?(?:spam|junk|bulk|unsolicited)|\blikely (?:spam|unsolicited|junk)|\b(?:rejected|refused|blocked|quarantined) as (?:spam|junk|bulk)|\blooks like spam\b|\bcontent judged|\bspam ?signature|\bspam points\b|\bspam or virus|\bvirus\b|\bmalware\b|\binfected\b|\bphishing\b|\b(?:probability|likelihood) of (?:spam|junk)|\bspam (?:probability|likelihood)|\bblocked due to spam content\b|\bmessage (?:content )?(?:rejected|refused) (?:as|because|due to) (?:spam|content)|\b(?:suspicion|suspected) of spam\b|\bdue to spam\b|\bprobable spam\b|\bbulk (?:mail|email)\b|\bappears? (?:to be )?(?:unsolicited|similar to spam)|\bUBE\b/i,
+      /\bspam (?:content|message|detected|filter|signature|score|mail|e-?mail|classification|pattern|block)|\b(?:considered|classified|detected|identified|judged|flagged|marked|recognized)(?: to be| as)? (?:as )?(?:spam|junk|bulk|unsolicited)|\blikely (?:spam|unsolicited|junk)|\b(?:rejected|refused|blocked|quarantined) as (?:spam|junk|bulk)|\b(?:looks?|appears?|seems?) (?:to be |like |as )?(?:an? )?(?:spam|junk|unsolicited|bulk)\b|\bcontent judged|\bspam ?signature|\bspam points\b|\bspam or virus|\bvirus\b|\bmalware\b|\binfected\b|\bphishing\b|\b(?:probability|likelihood) of (?:spam|junk)|\bspam (?:probability|likelihood)|\bblocked due to spam content\b|\bmessage (?:content )?(?:rejected|refused) (?:as|because|due to) (?:spam|content)|\b(?:suspicion|suspected) of spam\b|\bsuspected (?:spam|junk|phishing)\b|\bsuspicious (?:message|e-?mail|mail|content|links?|urls?|attachments?)\b|\b(?:message|e-?mail|mail) (?:is |was |looks |appears )?(?:likely |very )?suspicious\b|\bdue to spam\b|\bprobable spam\b|\bbulk (?:mail|email)\b|\bappears? (?:to be )?(?:unsolicited|similar to spam)|\bUBE\b/i,
     category: 'content_rejected',
     weight: 78,
   },
@@ -987,15 +995,27 @@ export const TEXT_RULES: readonly TextRule[] = [
       'spoofed',
       'spam',
       'spammer',
-      'suspected',
+      'source',
+      'sending',
+      'sends',
+      'sent',
       'user',
+      'users',
+      'abuse',
+      'recipient',
+      'recipients',
+      'customer',
+      'customers',
+      'subscriber',
+      'subscribers',
+      'high',
       'complaint',
       'complaints',
       'permanently',
       'retrying',
     ],
     pattern:
-      /\breputation\b|\bsuspicious\b|\bforg(?:ery|ed)\b|\bspoof|\bspam (?:sender|source)|\bspammer|\bsuspected spam|\buser complaints|\bcomplaint rate|\bpermanently deferred|\bretrying will not succeed/i,
+      /\breputation\b|\bsuspicious (?:senders?|ips?|hosts?|domains?|activity|behaviou?r|connections?|clients?|servers?|networks?|entries)\b|\bforg(?:ery|ed)\b|\bspoof|\bspam (?:senders?|sources?|ips?|hosts?|servers?|networks?|origins?)\b|\bsource of spam\b|\b(?:sending|sends|sent) (?:of )?spam\b|\bspam (?:from|originating from) (?:your|this|the) (?:ip|host|server|network|domain)\b|\bspammer|\b(?:user|spam|abuse|recipient|customer|subscriber)s? complaints\b|\bcomplaint rate|\bhigh (?:number|rate|volume) of complaints\b|\bpermanently deferred|\bretrying will not succeed/i,
     category: 'policy_reputation',
     weight: 86,
   },
@@ -1155,9 +1175,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'recipient not in the directory, or taking no mail at all',
-    keys: ['not', 'path', 'user', 'account', 'receiving', 'no'],
+    keys: ['not', 'path', 'user', 'account', 'receiving', 'no', 'host', 'domain'],
     pattern:
-      /\bnot listed in (?:the )?(?:public )?name (?:&|and) address book\b|\b(?:path|user|account) no exists?\b|\breceiving (?:is )?disabled\b|\bno longer accepts? (?:e-?)?mail\b/i,
+      /\bnot listed in (?:the )?(?:public )?name (?:&|and) address book\b|\b(?:path|user|account) no exists?\b|\breceiving (?:is )?disabled\b|\bno longer accepts? (?:e-?)?mail\b|\b(?:host|domain)(?: [\w.-]{1,100})? does not accept (?:e-?)?mail\b/i,
     category: 'recipient_unknown',
     weight: 84,
   },
@@ -1374,6 +1394,75 @@ export const TEXT_RULES: readonly TextRule[] = [
     pattern: /\bblocked from sending\b|\bIPs blocked\b|\bin (?:the )?envelope[- ]from\b/i,
     category: 'policy_reputation',
     weight: 95,
+  },
+
+  // The boundary of guide rule 6 in general words (session 7, second reader): what the message
+  // carries, or a spam verdict named as the cause of the refusal, judges the message; advice that
+  // follows ("set up SPF records") does not make it a verdict on the sender.
+  {
+    name: 'the message carries unsafe or forbidden content (a verdict on the message, guide rule 6)',
+    keys: ['message', 'email', 'mail', 'e'],
+    pattern:
+      /\b(?:message|e-?mail|mail) (?:contain(?:s|ed)?|has|had|includes?|included) (?:an? |some )?(?:\w{1,20} ){0,2}(?:unsafe|malicious|dangerous|suspicious|harmful|inappropriate|objectionable|forbidden|prohibited|disallowed|banned) (?:content|links?|urls?|attachments?|files?|code|words?|text)\b/i,
+    category: 'content_rejected',
+    weight: 90,
+  },
+  {
+    name: 'refused for a spam verdict named as the cause (guide rules 3, 6)',
+    keys: ['rejected', 'refused', 'blocked'],
+    pattern:
+      /\b(?:rejected|refused|blocked) (?:due to|because of|for) (?:\w{1,20} ){0,2}spam (?:classification|score|content|verdict|detection|filter(?:ing)?|signatures?)\b/i,
+    category: 'content_rejected',
+    weight: 91,
+  },
+  // Mimecast names its spam-signature verdicts MCSpamSignature.* ("email rejected due to security
+  // policies - MCSpamSignature.sa.2.2"): a verdict on the message, above "security policies".
+  {
+    name: "Mimecast's spam signature code (a verdict on the message, guide rule 6)",
+    keys: ['mcspamsignature'],
+    pattern: /\bmcspamsignature\b/i,
+    category: 'content_rejected',
+    weight: 92,
+  },
+  // A spam or content filter named as what refused the mail: its verdict is on the message (below
+  // the sender rules, which say when the filter judged the sender instead, and the failing-scanner
+  // rule, guide rule 21).
+  {
+    name: 'refused by a named spam or content filter (a verdict on the message, guide rule 6)',
+    keys: [
+      'rejected',
+      'refused',
+      'blocked',
+      'flagged',
+      'identified',
+      'detected',
+      'caught',
+      'stopped',
+      'quarantined',
+      'filtered',
+      'marked',
+    ],
+    pattern:
+      /\b(?:rejected|refused|blocked|flagged|identified|detected|caught|stopped|quarantined|filtered|marked) (?:as \w{1,20} )?by (?:the |our |an? )?(?:\w{1,20} ){0,2}(?:spam ?assassin|anti-?spam|spam ?filter(?:s|ing)?|spam ?guard|content ?filter(?:s|ing)?)\b/i,
+    category: 'content_rejected',
+    weight: 85,
+  },
+  // Not "antispam": it names hosts ("antispam.example.com/denyip.php", a block of the sender).
+  {
+    name: 'a spam filter named in one word',
+    keys: ['spamassassin', 'spamfilter', 'spamscore'],
+    pattern: /\b(?:spamassassin|spamfilter|spamscore)\b/i,
+    category: 'content_rejected',
+    weight: 62,
+  },
+  // "From:" with its colon names the message's header, not the envelope (MAIL FROM); below the
+  // sender-authentication rule, which a From: header not aligned with SPF or DKIM is (guide rule 7).
+  {
+    name: 'the From: header named (a header of the message, guide rule 6)',
+    keys: ['from'],
+    pattern: /(?<!mail )\bfrom: ?(?:header|domain|address|field|line)\b/i,
+    category: 'content_rejected',
+    weight: 89,
   },
 ];
 
