@@ -8,26 +8,18 @@
  */
 import { featureHash, forEachFeatureHash } from './model-features.js';
 import type { ParsedSmtpReply } from './parse.js';
-import type { SmtpReplyCategory } from './types.js';
+import { SMTP_REPLY_CATEGORIES, type SmtpReplyCategory } from './types.js';
 
-/** The categories the model can give. */
-export const MODEL_CATEGORIES = [
-  'rate_limit',
-  'mailbox_full',
-  'mailbox_busy',
-  'policy_reputation',
-  'dns',
-  'connection',
-  'server_busy',
-  'auth_required',
-  'recipient_unknown',
-  'content_rejected',
-  'blocklisted',
-  'other_transient',
-  'other_permanent',
-] as const satisfies readonly SmtpReplyCategory[];
+/** The categories the model can give: all but the two that only rules and codes decide. */
+export type ModelCategory = Exclude<SmtpReplyCategory, 'greylisting' | 'accepted'>;
 
-export type ModelCategory = (typeof MODEL_CATEGORIES)[number];
+/**
+ * The model's categories in SMTP_REPLY_CATEGORIES order, the order of its trained weights (a new
+ * category there changes what training writes, which smtp-model.test.ts then reports).
+ */
+export const MODEL_CATEGORIES: readonly ModelCategory[] = SMTP_REPLY_CATEGORIES.filter(
+  (category): category is ModelCategory => category !== 'greylisting' && category !== 'accepted',
+);
 
 const CLASSES = MODEL_CATEGORIES.length;
 
