@@ -87,10 +87,8 @@ export function classifySmtpReply(text: string): SmtpReplyClassification {
 }
 
 function categoryOf(reply: ParsedSmtpReply): SmtpReplyCategory {
-  const rule = strongestTextRule(reply);
-  const code = codeCandidate(reply);
-  const best = !code || (rule && rule.weight >= code.weight) ? rule : code;
-  const category = best?.category ?? (reply.replyClass === 5 ? 'other_permanent' : 'other_transient');
+  const best = heavier(strongestTextRule(reply), codeCandidate(reply));
+  const category = best?.category ?? fallbackCategory(reply);
   if (!modelMayDecide(category, best?.weight ?? 0)) return category;
   model ??= linearModel(MODEL_WEIGHTS);
   return modelCategory(model, reply) ?? category;
@@ -120,11 +118,19 @@ export interface RulesVerdict {
 }
 
 function verdictOf(reply: ParsedSmtpReply, skipAlternative?: (alternative: number) => boolean): RulesVerdict {
-  const rule = skipAlternative ? strongestTextRuleSkipping(reply, skipAlternative) : strongestTextRule(reply);
+  const rule = strongestTextRule(reply, skipAlternative);
   const code = codeCandidate(reply);
-  const best = !code || (rule && rule.weight >= code.weight) ? rule : code;
-  const category = best?.category ?? (reply.replyClass === 5 ? 'other_permanent' : 'other_transient');
-  return { rule, code, category };
+  return { rule, code, category: heavier(rule, code)?.category ?? fallbackCategory(reply) };
+}
+
+/** The text rule, unless a code candidate weighs more. */
+function heavier(rule: TextRule | undefined, code: Candidate | undefined): TextRule | Candidate | undefined {
+  return !code || (rule && rule.weight >= code.weight) ? rule : code;
+}
+
+/** The category of a reply nothing recognised: its code class decides. */
+function fallbackCategory(reply: ParsedSmtpReply): SmtpReplyCategory {
+  return reply.replyClass === 5 ? 'other_permanent' : 'other_transient';
 }
 
 /**
@@ -167,20 +173,17 @@ export function ruleAlternatives(): readonly { readonly rule: TextRule; readonly
   }));
 }
 
-function strongestTextRule(reply: ParsedSmtpReply): TextRule | undefined {
-  const found = RULE_MATCHER.first(reply.text, words, (entry) => applies(RULES_BY_WEIGHT[entry]!, reply));
-  return found === -1 ? undefined : RULES_BY_WEIGHT[found];
-}
-
-// strongestTextRule with some alternatives left out: for the study only, off the hot path.
-function strongestTextRuleSkipping(
+/** The heaviest text rule that matches and applies; `skipAlternative` leaves some out (cv.ts only). */
+function strongestTextRule(
   reply: ParsedSmtpReply,
-  skipAlternative: (alternative: number) => boolean,
+  skipAlternative?: (alternative: number) => boolean,
 ): TextRule | undefined {
   const found = RULE_MATCHER.first(
     reply.text,
     words,
-    (entry, alternative) => !skipAlternative(alternative) && applies(RULES_BY_WEIGHT[entry]!, reply),
+    (entry, alternative) =>
+      (skipAlternative === undefined || !skipAlternative(alternative)) &&
+      applies(RULES_BY_WEIGHT[entry]!, reply),
   );
   return found === -1 ? undefined : RULES_BY_WEIGHT[found];
 }
