@@ -43,8 +43,24 @@ export function benchMessage(): MessageInput {
   return { from: FROM, to: nextRecipient(), subject: SUBJECT, text: TEXT, html: HTML };
 }
 
+/** The adapters' factories: this checkout's by default, another build's in `before-after.ts`. */
+export interface AdapterFactories {
+  readonly sendgrid: typeof sendgrid;
+  readonly ses: typeof ses;
+  readonly mailgun: typeof mailgun;
+  readonly postmark: typeof postmark;
+  readonly resend?: typeof resend;
+}
+
+const THESE_ADAPTERS: AdapterFactories = { sendgrid, ses, mailgun, postmark, resend };
+
 /** The mailover adapter for `kind`, pointed at the sandbox. */
-export function adapterFor(kind: SandboxProviderKind, sandbox: SandboxProcess): Provider {
+export function adapterFor(
+  kind: SandboxProviderKind,
+  sandbox: SandboxProcess,
+  factories: AdapterFactories = THESE_ADAPTERS,
+): Provider {
+  const { sendgrid, ses, mailgun, postmark, resend } = factories;
   const credentials = sandbox.credentials;
   switch (kind) {
     case 'sendgrid':
@@ -77,6 +93,7 @@ export function adapterFor(kind: SandboxProviderKind, sandbox: SandboxProcess): 
         timeoutMs: TIMEOUT_MS,
       });
     case 'resend':
+      if (!resend) throw new Error('this build has no Resend adapter');
       return resend({
         apiKey: credentials.resend.apiKey,
         endpoint: sandbox.endpoints.resend,
