@@ -474,6 +474,17 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
 
   // Unknown recipients: the address cannot receive mail, ever.
+  // A sending provider that no longer sends to an address because it bounced as unknown before
+  // (Amazon SES's suppression list): the verdict on the address stands, above "invalid address"
+  // read as a malformed one.
+  {
+    name: 'recipient suppressed after bouncing',
+    keys: ['suppressed', 'suppression', 'history'],
+    pattern:
+      /\bsuppressed sending to this address\b|\bon (?:the|our|a|an) (?:[a-z-]{1,20} )?suppression list\b|\bhistory of bouncing\b/i,
+    category: 'recipient_unknown',
+    weight: 90,
+  },
   {
     name: 'recipient does not exist',
     keys: [
@@ -883,13 +894,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'other_permanent',
     weight: 88,
   },
-  // The HELO argument itself called malformed: above the generic "malformed" of the content rules.
+  // The HELO argument itself called malformed: above the generic "malformed" of the content rules,
+  // and above the recipient-domain rules ("EHLO Invalid domain address" is about the client's name).
   {
     name: 'HELO argument called malformed',
     keys: ['helo', 'ehlo'],
     pattern: /\b(?:helo|ehlo) (?:host ?name |host |name |argument )?(?:is )?(?:invalid|malformed)\b/i,
     category: 'other_permanent',
-    weight: 76,
+    weight: 93,
   },
   // Below the policy rules: "Access denied - Invalid HELO name" states a refusal by policy.
   {
