@@ -12,7 +12,8 @@
  *   #origin maddy                (optional)
  *   #source https://github.com/owner/name/blob/<commit>/path
  *   category<TAB>T|F[<TAB>A]<TAB>reply[<TAB>note]
- * T/F is `transient`; A marks the row ambiguous. Blank lines and lines starting with `//` are skipped.
+ * T/F is `transient`; A marks the row ambiguous; `\n` in a reply stands for a line break (a multi-line
+ * reply). Blank lines and lines starting with `//` are skipped.
  * Without --write it only prints what it would add.
  */
 import { createHash } from 'node:crypto';
@@ -81,7 +82,8 @@ for (const [index, text] of readFileSync(listFile, 'utf8').split('\n').entries()
   const columns = text.split('\t');
   const [category, transient] = columns;
   const ambiguous = columns[2] === 'A';
-  const [reply, note] = columns.slice(ambiguous ? 3 : 2);
+  const [written, note] = columns.slice(ambiguous ? 3 : 2);
+  const reply = written?.replaceAll('\\n', '\n');
   const where = `${listFile}:${index + 1}`;
   if (!CATEGORIES.has(category) || !/^[TF]$/.test(transient ?? '') || !reply) {
     console.error(`${where}: malformed row`);

@@ -45,7 +45,7 @@ for (const listFile of process.argv.slice(2)) {
       kept.push(line);
       continue;
     }
-    const reply = columns[2] === 'A' ? (columns[3] ?? '') : (columns[2] ?? '');
+    const reply = (columns[2] === 'A' ? (columns[3] ?? '') : (columns[2] ?? '')).replaceAll('\\n', '\n');
     const words = wordsOf(reply);
     let closest = { id: '', index: 0 };
     for (const row of heldOut) {

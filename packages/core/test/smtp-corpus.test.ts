@@ -17,9 +17,10 @@ const corpus = loadCorpus();
 // after a model trained on dev rows took over where no text rule matched and at most the basic code
 // decided (fourth session, rules alone: 88.0 %, 98.5 %). A second reader's rules on the
 // content_rejected / policy_reputation boundary then reached 91.1 % (266 of 292; held-out read twice
-// in that pass). The 92 % category target is not met; the floors sit just below what is reached (one
-// row of slack each), and never go down.
-const HELD_OUT_CATEGORY_FLOOR = 0.907;
+// in that pass). The eighth session's 181 dev rows and the rules generalised from them reached
+// 91.4 % (267 of 292; held-out read once). The 92 % category target is not met; the floors sit just
+// below what is reached (one row of slack each), and never go down.
+const HELD_OUT_CATEGORY_FLOOR = 0.91;
 const HELD_OUT_TRANSIENT_FLOOR = 0.995;
 // Greylisting on held-out: at least this many labelled rows, so its recall means something.
 const HELD_OUT_GREYLISTING_ROWS = 19;
@@ -95,7 +96,7 @@ describe('classifySmtpReply on the corpus', () => {
 
   it('dev: category, greylisting and transient', () => {
     // In-sample for the rules and the model alike (99.3 % = 1134 of 1142, 99.7 % in the seventh
-    // session): these catch a regression, they do not measure generalisation (scripts/smtp-corpus/cv.ts
+    // session; 99.2 % = 1295 of 1305, 99.7 % in the eighth): these catch a regression, they do not measure generalisation (scripts/smtp-corpus/cv.ts
     // does).
     expect(dev.categoryAccuracy).toBeGreaterThanOrEqual(0.992);
     expect(dev.greylisting.recall).toBeGreaterThanOrEqual(0.98);

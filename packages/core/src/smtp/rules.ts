@@ -147,9 +147,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'sender domain does not resolve or accepts no mail',
-    keys: ['sender', 'unresolvable', 'valid'],
+    keys: ['sender', 'unresolvable', 'valid', 'domain'],
     pattern:
-      /\bsender (?:address|domain)\b[^;]{0,60}?(?:domain not found|not found|does not exist|unresolvable|not resolve|does not accept mail|null ?mx)|\bunresolvable (?:rfc[. ]?5321 )?(?:from )?domain|\binvalid sender domain|\bvalid sender domain|\bsender domain (?:must|does not) (?:exist|resolve)/i,
+      /\bsender (?:address|domain)\b[^;]{0,60}?(?:domain not found|not found|does not exist|unresolvable|not resolve|does not accept mail|null ?mx)|\bunresolvable (?:rfc[. ]?5321 )?(?:from )?domain|\binvalid sender domain|\bvalid sender domain|\bsender domain (?:must|does not) (?:exist|resolve)|\bfrom:? ?domain must resolve\b/i,
     category: 'dns',
     weight: 96,
   },
@@ -249,7 +249,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       'reputation',
     ],
     pattern:
-      /\bblock[ -]?list(?:ed)?\b|\bblack[ -]?list(?:ed)?\b|\bdeny[ -]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\b(?:is|are) (?:in|on) (?:my|our|the|a) (?!allow|white|safe|mailing|distribution)[a-z-]{1,30} ?list\b|\bbanned sending ip|\bblocked using [\w.-]{1,60}|\bip (?:address )?(?:is )?banned|\breputation database\b/i,
+      /\bblock[ -]?list(?:ed)?\b|\bblack[ -]?list(?:ed)?\b|\bdeny[ -]?list(?:ed)?\b|\b(?:is|are|was|being) listed (?:in|on|at|by)\b|\blisted (?:in|on|at|by) (?:one|the|a|an|our|several|multiple|\d)|\blisted (?:in|on|at) (?:[a-z\d-]{1,40}\.){1,5}[a-z]{2,12}\b|\b(?:is|are) (?:in|on) (?:my|our|the|a) (?!allow|white|safe|mailing|distribution)[a-z-]{1,30} ?list\b|\bbanned sending ip|\bblocked using [\w.-]{1,60}|\bip (?:address )?(?:is )?banned|\breputation database\b/i,
     category: 'blocklisted',
     weight: 90,
   },
@@ -474,6 +474,17 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
 
   // Unknown recipients: the address cannot receive mail, ever.
+  // A sending provider that no longer sends to an address because it bounced as unknown before
+  // (Amazon SES's suppression list): the verdict on the address stands, above "invalid address"
+  // read as a malformed one.
+  {
+    name: 'recipient suppressed after bouncing',
+    keys: ['suppressed', 'suppression', 'history'],
+    pattern:
+      /\bsuppressed sending to this address\b|\bon (?:the|our|a|an) (?:[a-z-]{1,20} )?suppression list\b|\bhistory of bouncing\b/i,
+    category: 'recipient_unknown',
+    weight: 90,
+  },
   {
     name: 'recipient does not exist',
     keys: [
@@ -737,6 +748,15 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'content_rejected',
     weight: 91,
   },
+  // A file extension named in a refusal is about an attachment (guide rule 24), even when the filter
+  // calls its list of extensions a blacklist or writes the symbol in capitals (FORBIDDEN_FILE_EXTENSION).
+  {
+    name: 'file extension refused',
+    keys: ['extension', 'extensions'],
+    pattern: /(?:\b|_)file[ _-]extensions?\b/i,
+    category: 'content_rejected',
+    weight: 92,
+  },
   {
     name: 'attachment, archive or file type refused',
     keys: [
@@ -874,13 +894,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     category: 'other_permanent',
     weight: 88,
   },
-  // The HELO argument itself called malformed: above the generic "malformed" of the content rules.
+  // The HELO argument itself called malformed: above the generic "malformed" of the content rules,
+  // and above the recipient-domain rules ("EHLO Invalid domain address" is about the client's name).
   {
     name: 'HELO argument called malformed',
     keys: ['helo', 'ehlo'],
     pattern: /\b(?:helo|ehlo) (?:host ?name |host |name |argument )?(?:is )?(?:invalid|malformed)\b/i,
     category: 'other_permanent',
-    weight: 76,
+    weight: 93,
   },
   // Below the policy rules: "Access denied - Invalid HELO name" states a refusal by policy.
   {
@@ -936,15 +957,27 @@ export const TEXT_RULES: readonly TextRule[] = [
     name: 'mail loop',
     keys: ['loop', 'loops', 'looping', 'mail', 'routing', 'too', 'hop', 'exceeded', 'message', 'agent'],
     pattern:
-      /\bloop(?:s|ing)? detected|\bmail loop|\brouting loop|\btoo many hops|\bhop count|\bexceeded \d+ hops|\bmessage depth exceeded\b/i,
+      /\bloop(?:s|ing)? detected|\bmail loop|\brouting loop|\btoo many hops|\btoo many "?received:?"? headers|\bhop count|\bexceeded \d+ hops|\bmessage depth exceeded\b/i,
     category: 'other_permanent',
     weight: 80,
   },
   {
     name: 'relaying denied',
-    keys: ['relay', 'relaying', 'unable', 'we', 'not', 'list', 'open', 'insecure', 'this'],
+    keys: [
+      'relay',
+      'relaying',
+      'unable',
+      'we',
+      'not',
+      'list',
+      'open',
+      'insecure',
+      'this',
+      'unauthorized',
+      'unauthorised',
+    ],
     pattern:
-      /\brelay(?:ing)? (?:access denied|denied|disallowed|not (?:permitted|allowed)|prohibited|refused)|\bunable to relay|\bwe do not relay|\bnot (?:permitted|allowed|configured) to relay|\blist of allowed rcpthosts|\bnot a (?:local|hosted) domain|\bopen relay (?:is )?not allowed|\binsecure mail relay\b|\bthis system is not configured to relay\b/i,
+      /\bunauthori[sz]ed relay\b|\brelay(?:ing)? (?:access denied|denied|disallowed|not (?:permitted|allowed)|prohibited|refused)|\bunable to relay|\bwe do not relay|\bnot (?:permitted|allowed|configured) to relay|\blist of allowed rcpthosts|\bnot a (?:local|hosted) domain|\bopen relay (?:is )?not allowed|\binsecure mail relay\b|\bthis system is not configured to relay\b/i,
     category: 'other_permanent',
     weight: 78,
   },
@@ -1191,8 +1224,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'relaying refused for want of a login (guide rule 13)',
-    keys: ['not', 'smtp'],
-    pattern: /\bnot logged in(?:to)?\b|\bhave not logged\b|\bsmtp auth(?:entication)? turned on\b/i,
+    keys: ['not', 'smtp', 'check'],
+    pattern:
+      /\bcheck (?:for new |your )?mail before sending\b|\bnot logged in(?:to)?\b|\bhave not logged\b|\bsmtp auth(?:entication)? turned on\b/i,
     category: 'auth_required',
     weight: 86,
   },
@@ -1360,8 +1394,8 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: 'Trend Micro ERS named (guide rule 4)',
-    keys: ['ers', 'zombie'],
-    pattern: /\(ERS\)|\bzombie matches\b/i,
+    keys: ['ers', 'zombie', 'reputation'],
+    pattern: /\(ERS\)|\bzombie matches\b|\bemail reputation service\b/i,
     category: 'blocklisted',
     weight: 95,
   },
